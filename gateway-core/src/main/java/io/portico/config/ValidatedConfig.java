@@ -1,0 +1,18 @@
+package io.portico.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A config that passed validation as a whole and is ready to be compiled into a running snapshot.
+ *
+ * @param gateway the bound config
+ * @param routePlugins each route's effective plugins (global ones merged in, overrides and
+ *     disables applied), keyed by route name, sorted by stage, then descending priority, then name
+ * @param version identifies the content: a hash of the files, or an etcd revision
+ * @param source where it came from, e.g. {@code file:routes/gateway.yaml} or {@code etcd}
+ * @param baseDir folder against which relative paths in the config resolve
+ */
+public record ValidatedConfig(
+    GatewayConfig gateway, Map<String, List<PluginBinding>> routePlugins, String version, String source, Path baseDir) {}

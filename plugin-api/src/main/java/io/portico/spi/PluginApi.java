@@ -1,0 +1,12 @@
+package io.portico.spi;
+
+/** Version of this plugin API, checked when a drop-in plugin jar is loaded. */
+public final class PluginApi {
+  /**
+   * {@code major.minor}: a plugin built against the same major and a minor not newer than the
+   * running gateway's loads; anything else is refused with an error naming the jar.
+   */
+  public static final String VERSION = "1.0";
+
+  private PluginApi() {}
+}
