@@ -1,0 +1,41 @@
+package io.portico.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The errors of one config being validated. An error given by path alone is located in the
+ * document tree, so a check on bound records still reports the file and line.
+ */
+final class ConfigProblems {
+
+  private final ConfigNode root;
+  private final List<ConfigError> errors = new ArrayList<>();
+
+  ConfigProblems(ConfigNode root) {
+    this.root = root;
+  }
+
+  /** Reports a problem at {@code path} (from the root), at the line the path leads to. */
+  void add(String path, String message) {
+    errors.add(new ConfigError(NodePaths.locate(root, path), path, message));
+  }
+
+  /** Where {@code path} (from the root) is defined, for "first at" hints. */
+  ConfigNode.Origin origin(String path) {
+    return NodePaths.locate(root, path);
+  }
+
+  /** The live list, for binders that add to it directly. */
+  List<ConfigError> list() {
+    return errors;
+  }
+
+  boolean isEmpty() {
+    return errors.isEmpty();
+  }
+
+  ConfigException exception() {
+    return new ConfigException(errors);
+  }
+}
