@@ -52,8 +52,7 @@ public final class ConfigLoader {
     return validate(mapping, ContentHash.of(root), source, baseDir);
   }
 
-  /** Reads and merges the files of a config without validating them (used to watch for edits). */
-  ConfigDocuments read(Path fileOrDir) throws ConfigException {
+  private static ConfigDocuments read(Path fileOrDir) throws ConfigException {
     return ConfigFileReader.read(fileOrDir);
   }
 
