@@ -3,6 +3,7 @@ package io.portico;
 import io.micrometer.core.instrument.Counter;
 import io.portico.config.ConfigException;
 import io.portico.config.ConfigLoader;
+import io.portico.config.ConfigWatcher;
 import io.portico.config.ValidatedConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -94,7 +95,19 @@ public final class ConfigReloader {
     if (!current.gateway().config().watch()) {
       return Future.succeededFuture();
     }
-    return Future.succeededFuture(); // replaced below once the watcher lands
+    ConfigWatcher fileWatcher = new ConfigWatcher(vertx, loader, path, new ConfigWatcher.Listener() {
+      @Override
+      public void onConfig(ValidatedConfig config) {
+        apply(adjust.apply(config));
+      }
+
+      @Override
+      public void onError(ConfigException error) {
+        reject(error);
+      }
+    });
+    watcher = fileWatcher::close;
+    return fileWatcher.start(current);
   }
 
   Future<Void> close() {

@@ -144,7 +144,7 @@ public final class PorticoServer {
           .compose(x -> Gateway.start(v, first))
           .compose(gateway -> {
             ConfigReloader reloader = new ConfigReloader(v, loader, config, adjust, gateway, first);
-            return AdminServer.start(v, first.gateway().admin(), gateway, reloader)
+            return AdminServer.start(v, first.gateway().admin(), gateway, reloader, plugins)
                 .map(admin -> new PorticoServer(v, owns, gateway, admin, reloader))
                 .compose(server -> reloader.watchIfConfigured().map(server));
           })

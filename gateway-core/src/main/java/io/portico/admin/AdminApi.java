@@ -6,6 +6,7 @@ import io.portico.Gateway;
 import io.portico.config.ConfigError;
 import io.portico.config.ConfigException;
 import io.portico.config.ValidatedConfig;
+import io.portico.plugin.PluginRegistry;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
@@ -18,10 +19,10 @@ final class AdminApi {
   private final ConfigReloader reloader;
   private final SnapshotView view;
 
-  AdminApi(Gateway gateway, ConfigReloader reloader) {
+  AdminApi(Gateway gateway, ConfigReloader reloader, PluginRegistry registry) {
     this.gateway = gateway;
     this.reloader = reloader;
-    this.view = new SnapshotView(gateway);
+    this.view = new SnapshotView(gateway, registry);
   }
 
   void handle(HttpServerRequest request) {

@@ -3,6 +3,7 @@ package io.portico.admin;
 import io.portico.ConfigReloader;
 import io.portico.Gateway;
 import io.portico.config.AdminConfig;
+import io.portico.plugin.PluginRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -23,13 +24,13 @@ public final class AdminServer {
     this.server = server;
   }
 
-  public static Future<AdminServer> start(Vertx vertx, AdminConfig config, Gateway gateway, ConfigReloader reloader) {
+  public static Future<AdminServer> start(Vertx vertx, AdminConfig config, Gateway gateway, ConfigReloader reloader, PluginRegistry registry) {
     String token = AdminToken.resolve(config.token());
     if (token == null && !isLoopback(config.host())) {
       return Future.failedFuture(new IllegalStateException(
           "admin binds to " + config.host() + ", which is not loopback: set admin.token"));
     }
-    AdminApi api = new AdminApi(gateway, reloader);
+    AdminApi api = new AdminApi(gateway, reloader, registry);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
     server.requestHandler(request -> {
       if (request.path().startsWith("/admin/") && !AdminToken.accepts(token, request)) {

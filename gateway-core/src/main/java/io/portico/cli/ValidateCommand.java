@@ -1,6 +1,7 @@
 package io.portico.cli;
 
 import io.portico.config.ConfigValidateCommand;
+import io.portico.plugin.PluginRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +25,6 @@ final class ValidateCommand implements Command {
     if (parsed.positional().size() != 1) {
       throw new IllegalArgumentException("give exactly one config file or directory");
     }
-    return new ConfigValidateCommand().run(Path.of(parsed.positional().get(0)), out, err);
+    return new ConfigValidateCommand(PluginRegistry.load(Thread.currentThread().getContextClassLoader())).run(Path.of(parsed.positional().get(0)), out, err);
   }
 }
