@@ -16,9 +16,21 @@ final class ConfigProblems {
     this.root = root;
   }
 
-  /** Reports a problem at {@code path} (from the root), at the line the path leads to. */
+  /**
+   * Reports a problem at {@code path} (from the root), at the line the path leads to. A missing
+   * field is not reported when an unknown key next to it was already taken for a misspelling of
+   * it: one typo gives one error.
+   */
   void add(String path, String message) {
+    if (message.equals("is required") && RecordBinder.explainedByTypo(errors, path)) {
+      return;
+    }
     errors.add(new ConfigError(NodePaths.locate(root, path), path, message));
+  }
+
+  /** The text of the scalar at {@code path}, or null when there is none. */
+  String scalar(String path) {
+    return NodePaths.find(root, path) instanceof ConfigNode.Scalar scalar ? scalar.value() : null;
   }
 
   /** Where {@code path} (from the root) is defined, for "first at" hints. */

@@ -118,23 +118,32 @@ public final class RecordBinder {
 
   private static Object record(ConfigNode.Mapping mapping, Class<?> type, String path, List<ConfigError> errors) {
     RecordComponent[] components = type.getRecordComponents();
+    List<String> known = new ArrayList<>();
+    for (RecordComponent component : components) {
+      known.add(keyOf(component.getName()));
+    }
+    for (Map.Entry<String, ConfigNode.Origin> key : mapping.keyOrigins().entrySet()) {
+      if (!known.contains(key.getKey())) {
+        String hint = known.isEmpty() ? " (this block takes no settings)" : Suggestions.hint(key.getKey(), known);
+        errors.add(new ConfigError(key.getValue(), NodePaths.key(path, key.getKey()), "unknown key \"" + key.getKey() + "\"" + hint));
+      }
+    }
     Object[] args = new Object[components.length];
     Class<?>[] types = new Class<?>[components.length];
-    Map<String, RecordComponent> known = new LinkedHashMap<>();
     boolean failed = false;
     for (int i = 0; i < components.length; i++) {
       RecordComponent component = components[i];
       types[i] = component.getType();
-      String key = keyOf(component.getName());
-      known.put(key, component);
-      String childPath = NodePaths.key(path, key);
-      ConfigNode child = mapping.entries().get(key);
+      String childPath = NodePaths.key(path, known.get(i));
+      ConfigNode child = mapping.entries().get(known.get(i));
       if (child == null || isNull(child)) {
-        ConfigNode.Origin at = child != null ? mapping.keyOrigins().get(key) : mapping.origin();
         args[i] = missing(component.getType());
         if (component.getType().isPrimitive()) {
-          errors.add(new ConfigError(at, childPath, "is required"));
           failed = true;
+          if (!explainedByTypo(errors, childPath)) {
+            ConfigNode.Origin at = child != null ? mapping.keyOrigins().get(known.get(i)) : mapping.origin();
+            errors.add(new ConfigError(at, childPath, "is required"));
+          }
         }
         continue;
       }
@@ -142,13 +151,26 @@ public final class RecordBinder {
       failed |= value == FAILED;
       args[i] = value == FAILED ? missing(component.getType()) : value;
     }
-    for (Map.Entry<String, ConfigNode.Origin> key : mapping.keyOrigins().entrySet()) {
-      if (!known.containsKey(key.getKey())) {
-        String hint = known.isEmpty() ? " (this block takes no settings)" : Suggestions.hint(key.getKey(), known.keySet());
-        errors.add(new ConfigError(key.getValue(), NodePaths.key(path, key.getKey()), "unknown key \"" + key.getKey() + "\"" + hint));
+    return failed ? FAILED : construct(type, types, args, mapping, path, errors);
+  }
+
+  /**
+   * Whether a missing field at {@code path} is already explained by an unknown key beside it
+   * that was taken for a misspelling of it ({@code upstrem} for {@code upstream}).
+   */
+  static boolean explainedByTypo(List<ConfigError> errors, String path) {
+    int dot = path.lastIndexOf('.');
+    String parent = dot < 0 ? "" : path.substring(0, dot);
+    String hint = "(did you mean \"" + path.substring(dot + 1) + "\"?)";
+    for (ConfigError error : errors) {
+      String errorPath = error.path();
+      int errorDot = errorPath.lastIndexOf('.');
+      String errorParent = errorDot < 0 ? "" : errorPath.substring(0, errorDot);
+      if (errorParent.equals(parent) && error.message().startsWith("unknown key") && error.message().endsWith(hint)) {
+        return true;
       }
     }
-    return failed ? FAILED : construct(type, types, args, mapping, path, errors);
+    return false;
   }
 
   private static Object construct(Class<?> type, Class<?>[] types, Object[] args, ConfigNode node, String path, List<ConfigError> errors) {
