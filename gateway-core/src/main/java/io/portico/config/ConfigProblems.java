@@ -28,6 +28,11 @@ final class ConfigProblems {
     errors.add(new ConfigError(NodePaths.locate(root, path), path, message));
   }
 
+  /** The document's node at {@code path}, or null. */
+  ConfigNode node(String path) {
+    return NodePaths.find(root, path);
+  }
+
   /** The text of the scalar at {@code path}, or null when there is none. */
   String scalar(String path) {
     return NodePaths.find(root, path) instanceof ConfigNode.Scalar scalar ? scalar.value() : null;
