@@ -1,6 +1,7 @@
 package io.portico.config;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -52,7 +53,11 @@ final class ConfigProblems {
     return errors.isEmpty();
   }
 
+  /** Every error, in file and line order (checks run by topic, readers read top-down). */
   ConfigException exception() {
-    return new ConfigException(errors);
+    List<ConfigError> sorted = new ArrayList<>(errors);
+    sorted.sort(Comparator.comparing((ConfigError e) -> e.origin() == null ? "" : e.origin().source())
+        .thenComparingInt(e -> e.origin() == null ? 0 : e.origin().line()));
+    return new ConfigException(sorted);
   }
 }
