@@ -54,7 +54,7 @@ final class DiscoveryBinder {
   @SuppressWarnings("unchecked")
   private DiscoveryBinding bindUpstream(ConfigNode node, String path, Map<String, Record> settings) {
     if (!(node instanceof ConfigNode.Mapping block)) {
-      problems.add(path, "expected a mapping with a type, got " + RecordBinder.describe(node));
+      problems.add(path, "expected a mapping with a type, got " + ValueBinder.describe(node));
       return null;
     }
     ConfigNode type = block.entries().get("type");
