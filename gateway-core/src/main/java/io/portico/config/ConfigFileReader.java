@@ -98,7 +98,7 @@ final class ConfigFileReader {
       return;
     }
     if (!(node instanceof ConfigNode.Mapping document)) {
-      errors.add(new ConfigError(node.origin(), "", "a config document must be a mapping, got " + RecordBinder.describe(node)));
+      errors.add(new ConfigError(node.origin(), "", "a config document must be a mapping, got " + ValueBinder.describe(node)));
       return;
     }
     merger.merge(document, INCLUDE);
@@ -122,7 +122,7 @@ final class ConfigFileReader {
       ConfigNode item = items.get(i);
       String path = node instanceof ConfigNode.Sequence ? NodePaths.index("include", i) : "include";
       if (!(item instanceof ConfigNode.Scalar scalar) || scalar.value() == null || scalar.value().isBlank()) {
-        errors.add(new ConfigError(item.origin(), path, "expected a file name, got " + RecordBinder.describe(item)));
+        errors.add(new ConfigError(item.origin(), path, "expected a file name, got " + ValueBinder.describe(item)));
         continue;
       }
       Path target = file.resolveSibling(scalar.value()).normalize();

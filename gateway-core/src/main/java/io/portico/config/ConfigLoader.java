@@ -95,7 +95,7 @@ public final class ConfigLoader {
       return items;
     }
     if (!(node instanceof ConfigNode.Sequence sequence)) {
-      problems.add(key, "expected a list, got " + RecordBinder.describe(node));
+      problems.add(key, "expected a list, got " + ValueBinder.describe(node));
       return items;
     }
     for (int i = 0; i < sequence.items().size(); i++) {

@@ -2,14 +2,9 @@ package io.portico.config;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,9 +26,6 @@ import java.util.Set;
  */
 public final class RecordBinder {
 
-  /** Marks a value that could not be bound; its errors are already recorded. */
-  private static final Object FAILED = new Object();
-
   private RecordBinder() {}
 
   /**
@@ -45,15 +37,15 @@ public final class RecordBinder {
    */
   public static <T> T bind(ConfigNode node, Class<T> type, String path, List<ConfigError> errors) {
     ConfigNode actual = node;
-    if (type.isRecord() && (node == null || isNull(node))) {
+    if (type.isRecord() && (node == null || ValueBinder.isNull(node))) {
       ConfigNode.Origin origin = node != null ? node.origin() : new ConfigNode.Origin("?", 0);
       actual = new ConfigNode.Mapping(Map.of(), Map.of(), origin);
     }
     if (actual == null) {
       return null;
     }
-    Object value = value(actual, type, path, errors);
-    return value == FAILED ? null : type.cast(value);
+    Object value = ValueBinder.value(actual, type, path, errors);
+    return value == ValueBinder.FAILED ? null : type.cast(value);
   }
 
   /** Binds, or throws a {@link ConfigException} with every error found. */
@@ -79,76 +71,61 @@ public final class RecordBinder {
     return key.toString();
   }
 
-  private static boolean isNull(ConfigNode node) {
-    return node instanceof ConfigNode.Scalar scalar && scalar.value() == null;
-  }
-
-  private static Object value(ConfigNode node, Type type, String path, List<ConfigError> errors) {
-    if (type == ConfigNode.class) {
-      return node;
-    }
-    if (type instanceof ParameterizedType generic && generic.getRawType() instanceof Class<?> raw) {
-      Type[] args = generic.getActualTypeArguments();
-      if (raw == List.class || raw == Collection.class) {
-        return collection(node, args[0], path, errors, false);
-      }
-      if (raw == Set.class) {
-        return collection(node, args[0], path, errors, true);
-      }
-      if (raw == Map.class && args[0] == String.class) {
-        return map(node, args[1], path, errors);
-      }
-    }
-    if (!(type instanceof Class<?> c) || c == Object.class || Collection.class.isAssignableFrom(c)
-        || Map.class.isAssignableFrom(c)) {
-      return fail(errors, node, path, "cannot bind type " + type.getTypeName());
-    }
-    if (node instanceof ConfigNode.Scalar scalar && scalar.value() != null && ScalarValues.supports(c)) {
-      try {
-        return ScalarValues.convert(c, scalar.value());
-      } catch (IllegalArgumentException e) {
-        return fail(errors, node, path, e.getMessage());
-      }
-    }
-    if (c.isRecord() && node instanceof ConfigNode.Mapping mapping) {
-      return record(mapping, c, path, errors);
-    }
-    return fail(errors, node, path, "expected " + describe(c) + ", got " + describe(node));
-  }
-
-  private static Object record(ConfigNode.Mapping mapping, Class<?> type, String path, List<ConfigError> errors) {
+  static Object record(ConfigNode.Mapping mapping, Class<?> type, String path, List<ConfigError> errors) {
     RecordComponent[] components = type.getRecordComponents();
+    List<String> known = new ArrayList<>();
+    for (RecordComponent component : components) {
+      known.add(keyOf(component.getName()));
+    }
+    for (Map.Entry<String, ConfigNode.Origin> key : mapping.keyOrigins().entrySet()) {
+      if (!known.contains(key.getKey())) {
+        String hint = known.isEmpty() ? " (this block takes no settings)" : Suggestions.hint(key.getKey(), known);
+        errors.add(new ConfigError(key.getValue(), NodePaths.key(path, key.getKey()), "unknown key \"" + key.getKey() + "\"" + hint));
+      }
+    }
     Object[] args = new Object[components.length];
     Class<?>[] types = new Class<?>[components.length];
-    Map<String, RecordComponent> known = new LinkedHashMap<>();
     boolean failed = false;
     for (int i = 0; i < components.length; i++) {
       RecordComponent component = components[i];
       types[i] = component.getType();
-      String key = keyOf(component.getName());
-      known.put(key, component);
-      String childPath = NodePaths.key(path, key);
-      ConfigNode child = mapping.entries().get(key);
-      if (child == null || isNull(child)) {
-        ConfigNode.Origin at = child != null ? mapping.keyOrigins().get(key) : mapping.origin();
+      String childPath = NodePaths.key(path, known.get(i));
+      ConfigNode child = mapping.entries().get(known.get(i));
+      if (child == null || ValueBinder.isNull(child)) {
         args[i] = missing(component.getType());
         if (component.getType().isPrimitive()) {
-          errors.add(new ConfigError(at, childPath, "is required"));
           failed = true;
+          if (!explainedByTypo(errors, childPath)) {
+            ConfigNode.Origin at = child != null ? mapping.keyOrigins().get(known.get(i)) : mapping.origin();
+            errors.add(new ConfigError(at, childPath, "is required"));
+          }
         }
         continue;
       }
-      Object value = value(child, component.getGenericType(), childPath, errors);
-      failed |= value == FAILED;
-      args[i] = value == FAILED ? missing(component.getType()) : value;
+      Object value = ValueBinder.value(child, component.getGenericType(), childPath, errors);
+      failed |= value == ValueBinder.FAILED;
+      args[i] = value == ValueBinder.FAILED ? missing(component.getType()) : value;
     }
-    for (Map.Entry<String, ConfigNode.Origin> key : mapping.keyOrigins().entrySet()) {
-      if (!known.containsKey(key.getKey())) {
-        String hint = known.isEmpty() ? " (this block takes no settings)" : Suggestions.hint(key.getKey(), known.keySet());
-        errors.add(new ConfigError(key.getValue(), NodePaths.key(path, key.getKey()), "unknown key \"" + key.getKey() + "\"" + hint));
+    return failed ? ValueBinder.FAILED : construct(type, types, args, mapping, path, errors);
+  }
+
+  /**
+   * Whether a missing field at {@code path} is already explained by an unknown key beside it
+   * that was taken for a misspelling of it ({@code upstrem} for {@code upstream}).
+   */
+  static boolean explainedByTypo(List<ConfigError> errors, String path) {
+    int dot = path.lastIndexOf('.');
+    String parent = dot < 0 ? "" : path.substring(0, dot);
+    String hint = "(did you mean \"" + path.substring(dot + 1) + "\"?)";
+    for (ConfigError error : errors) {
+      String errorPath = error.path();
+      int errorDot = errorPath.lastIndexOf('.');
+      String errorParent = errorDot < 0 ? "" : errorPath.substring(0, errorDot);
+      if (errorParent.equals(parent) && error.message().startsWith("unknown key") && error.message().endsWith(hint)) {
+        return true;
       }
     }
-    return failed ? FAILED : construct(type, types, args, mapping, path, errors);
+    return false;
   }
 
   private static Object construct(Class<?> type, Class<?>[] types, Object[] args, ConfigNode node, String path, List<ConfigError> errors) {
@@ -159,9 +136,9 @@ public final class RecordBinder {
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
       String message = cause instanceof IllegalArgumentException ? cause.getMessage() : "rejected: " + cause;
-      return fail(errors, node, path, message);
+      return ValueBinder.fail(errors, node, path, message);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      return fail(errors, node, path, "cannot create " + type.getSimpleName() + ": " + e);
+      return ValueBinder.fail(errors, node, path, "cannot create " + type.getSimpleName() + ": " + e);
     }
   }
 
@@ -185,88 +162,5 @@ public final class RecordBinder {
       return 0L;
     }
     return type == double.class ? 0.0 : null;
-  }
-
-  private static Object collection(ConfigNode node, Type item, String path, List<ConfigError> errors, boolean unique) {
-    if (!(node instanceof ConfigNode.Sequence sequence)) {
-      return fail(errors, node, path, "expected a list, got " + describe(node));
-    }
-    List<Object> values = new ArrayList<>();
-    Set<Object> seen = new LinkedHashSet<>();
-    boolean failed = false;
-    for (int i = 0; i < sequence.items().size(); i++) {
-      ConfigNode child = sequence.items().get(i);
-      String childPath = NodePaths.index(path, i);
-      Object value = element(child, item, childPath, errors);
-      if (value == FAILED) {
-        failed = true;
-      } else if (unique && !seen.add(value)) {
-        fail(errors, child, childPath, "duplicate value " + describe(child));
-        failed = true;
-      } else {
-        values.add(value);
-      }
-    }
-    if (failed) {
-      return FAILED;
-    }
-    return unique ? Collections.unmodifiableSet(seen) : Collections.unmodifiableList(values);
-  }
-
-  private static Object map(ConfigNode node, Type item, String path, List<ConfigError> errors) {
-    if (!(node instanceof ConfigNode.Mapping mapping)) {
-      return fail(errors, node, path, "expected a mapping, got " + describe(node));
-    }
-    Map<String, Object> values = new LinkedHashMap<>();
-    boolean failed = false;
-    for (Map.Entry<String, ConfigNode> entry : mapping.entries().entrySet()) {
-      Object value = element(entry.getValue(), item, NodePaths.key(path, entry.getKey()), errors);
-      failed |= value == FAILED;
-      values.put(entry.getKey(), value);
-    }
-    return failed ? FAILED : Collections.unmodifiableMap(values);
-  }
-
-  // an element of a list or map: null is an error unless raw nodes are wanted
-  private static Object element(ConfigNode node, Type type, String path, List<ConfigError> errors) {
-    if (type != ConfigNode.class && isNull(node)) {
-      return fail(errors, node, path, "a value is required");
-    }
-    return value(node, type, path, errors);
-  }
-
-  private static Object fail(List<ConfigError> errors, ConfigNode node, String path, String message) {
-    errors.add(new ConfigError(node.origin(), path, message));
-    return FAILED;
-  }
-
-  static String describe(ConfigNode node) {
-    if (node instanceof ConfigNode.Mapping) {
-      return "a mapping";
-    }
-    if (node instanceof ConfigNode.Sequence) {
-      return "a list";
-    }
-    String value = ((ConfigNode.Scalar) node).value();
-    return value == null ? "null" : "\"" + value + "\"";
-  }
-
-  private static String describe(Class<?> type) {
-    if (type == Boolean.class || type == boolean.class) {
-      return "true or false";
-    }
-    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-      return "a whole number";
-    }
-    if (type == Double.class || type == double.class) {
-      return "a number";
-    }
-    if (type == java.time.Duration.class) {
-      return "a duration";
-    }
-    if (type.isRecord()) {
-      return ScalarValues.supports(type) ? "a single value or a mapping" : "a mapping";
-    }
-    return ScalarValues.supports(type) ? "a single value" : type.getSimpleName();
   }
 }
