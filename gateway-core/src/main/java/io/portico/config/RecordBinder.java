@@ -48,6 +48,19 @@ public final class RecordBinder {
     return value == ValueBinder.FAILED ? null : type.cast(value);
   }
 
+  /**
+   * Like {@link #bind} for a record, but a field that failed to bind is left out (its default
+   * applies) rather than failing the whole record, so that the record's other fields can still be
+   * checked. The result must only be used for checking when {@code errors} grew.
+   */
+  static <T> T bindBestEffort(ConfigNode node, Class<T> type, String path, List<ConfigError> errors) {
+    if (node instanceof ConfigNode.Mapping mapping && type.isRecord()) {
+      Object value = record(mapping, type, path, errors, true);
+      return value == ValueBinder.FAILED ? null : type.cast(value);
+    }
+    return bind(node, type, path, errors);
+  }
+
   /** Binds, or throws a {@link ConfigException} with every error found. */
   public static <T> T bindOrThrow(ConfigNode node, Class<T> type, String path) throws ConfigException {
     List<ConfigError> errors = new ArrayList<>();
@@ -71,7 +84,7 @@ public final class RecordBinder {
     return key.toString();
   }
 
-  static Object record(ConfigNode.Mapping mapping, Class<?> type, String path, List<ConfigError> errors) {
+  static Object record(ConfigNode.Mapping mapping, Class<?> type, String path, List<ConfigError> errors, boolean bestEffort) {
     RecordComponent[] components = type.getRecordComponents();
     List<String> known = new ArrayList<>();
     for (RecordComponent component : components) {
@@ -106,7 +119,14 @@ public final class RecordBinder {
       failed |= value == ValueBinder.FAILED;
       args[i] = value == ValueBinder.FAILED ? missing(component.getType()) : value;
     }
-    return failed ? ValueBinder.FAILED : construct(type, types, args, mapping, path, errors);
+    if (!failed) {
+      return construct(type, types, args, mapping, path, errors);
+    }
+    if (bestEffort) {
+      // the fields' errors are reported; a rejection of their defaults would only repeat them
+      return construct(type, types, args, mapping, path, new ArrayList<>());
+    }
+    return ValueBinder.FAILED;
   }
 
   /**
