@@ -18,15 +18,27 @@ final class ConfigProblems {
   }
 
   /**
-   * Reports a problem at {@code path} (from the root), at the line the path leads to. A missing
-   * field is not reported when an unknown key next to it was already taken for a misspelling of
-   * it: one typo gives one error.
+   * Reports a problem at {@code path} (from the root), at the line the path leads to. Checks run
+   * on records bound as far as possible, so a field that failed to bind shows up as missing: a
+   * problem on a field (or inside one) that already has an error is not reported again, nor a
+   * missing field for which an unknown key beside it was taken as a misspelling. One mistake
+   * gives one error.
    */
   void add(String path, String message) {
-    if (message.equals("is required") && RecordBinder.explainedByTypo(errors, path)) {
+    if (message.equals("is required") && RecordBinder.explainedByTypo(errors, path) || alreadyFailed(path)) {
       return;
     }
     errors.add(new ConfigError(NodePaths.locate(root, path), path, message));
+  }
+
+  private boolean alreadyFailed(String path) {
+    for (ConfigError error : errors) {
+      String failed = error.path();
+      if (path.equals(failed) || path.startsWith(failed + ".") || path.startsWith(failed + "[")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The document's node at {@code path}, or null. */

@@ -67,8 +67,10 @@ public final class ConfigWatcher {
   }
 
   /**
-   * Starts watching from the running config. Completes once the watched files are known; if the
-   * files already differ from {@code running}, the change is reported like any later edit.
+   * Starts watching from the running config; call once. Completes once the watched files are
+   * known; if the files already differ from {@code running}, the change is reported like any
+   * later edit. The listener is called on the context of the caller (or a new event-loop context
+   * when called from outside Vert.x).
    */
   public Future<Void> start(ValidatedConfig running) {
     context = vertx.getOrCreateContext();
@@ -78,7 +80,7 @@ public final class ConfigWatcher {
       loaded = null; // the first poll compares against nothing: it loads what is there now
       pending = null;
       return poll(true);
-    }, true).map(outcome -> {
+    }, true).onFailure(e -> polling.set(false)).map(outcome -> {
       polling.set(false);
       if (!closed) {
         deliver(outcome);

@@ -3,6 +3,7 @@ package io.portico.config;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -48,6 +49,19 @@ public final class RecordBinder {
     return value == ValueBinder.FAILED ? null : type.cast(value);
   }
 
+  /**
+   * Like {@link #bind} for a record, but a field that failed to bind is left out (its default
+   * applies) rather than failing the whole record, so that the record's other fields can still be
+   * checked. The result must only be used for checking when {@code errors} grew.
+   */
+  static <T> T bindBestEffort(ConfigNode node, Class<T> type, String path, List<ConfigError> errors) {
+    if (node instanceof ConfigNode.Mapping mapping && type.isRecord()) {
+      Object value = record(mapping, type, path, errors, true);
+      return value == ValueBinder.FAILED ? null : type.cast(value);
+    }
+    return bind(node, type, path, errors);
+  }
+
   /** Binds, or throws a {@link ConfigException} with every error found. */
   public static <T> T bindOrThrow(ConfigNode node, Class<T> type, String path) throws ConfigException {
     List<ConfigError> errors = new ArrayList<>();
@@ -71,29 +85,50 @@ public final class RecordBinder {
     return key.toString();
   }
 
-  static Object record(ConfigNode.Mapping mapping, Class<?> type, String path, List<ConfigError> errors) {
-    RecordComponent[] components = type.getRecordComponents();
-    List<String> known = new ArrayList<>();
-    for (RecordComponent component : components) {
-      known.add(keyOf(component.getName()));
+  /** A record type's keys, component types and canonical constructor, found once per type. */
+  private record Shape(List<String> keys, Class<?>[] types, Type[] genericTypes, Constructor<?> constructor) {}
+
+  private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+    @Override
+    protected Shape computeValue(Class<?> type) {
+      RecordComponent[] components = type.getRecordComponents();
+      List<String> keys = new ArrayList<>();
+      Class<?>[] types = new Class<?>[components.length];
+      Type[] generic = new Type[components.length];
+      for (int i = 0; i < components.length; i++) {
+        keys.add(keyOf(components[i].getName()));
+        types[i] = components[i].getType();
+        generic[i] = components[i].getGenericType();
+      }
+      Constructor<?> constructor;
+      try {
+        constructor = type.getDeclaredConstructor(types);
+        constructor.setAccessible(true);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        constructor = null; // reported when a value of this type is bound
+      }
+      return new Shape(List.copyOf(keys), types, generic, constructor);
     }
+  };
+
+  static Object record(ConfigNode.Mapping mapping, Class<?> type, String path, List<ConfigError> errors, boolean bestEffort) {
+    Shape shape = SHAPES.get(type);
+    List<String> known = shape.keys();
     for (Map.Entry<String, ConfigNode.Origin> key : mapping.keyOrigins().entrySet()) {
       if (!known.contains(key.getKey())) {
         String hint = known.isEmpty() ? " (this block takes no settings)" : Suggestions.hint(key.getKey(), known);
         errors.add(new ConfigError(key.getValue(), NodePaths.key(path, key.getKey()), "unknown key \"" + key.getKey() + "\"" + hint));
       }
     }
-    Object[] args = new Object[components.length];
-    Class<?>[] types = new Class<?>[components.length];
+    Object[] args = new Object[known.size()];
     boolean failed = false;
-    for (int i = 0; i < components.length; i++) {
-      RecordComponent component = components[i];
-      types[i] = component.getType();
+    for (int i = 0; i < args.length; i++) {
+      Class<?> componentType = shape.types()[i];
       String childPath = NodePaths.key(path, known.get(i));
       ConfigNode child = mapping.entries().get(known.get(i));
       if (child == null || ValueBinder.isNull(child)) {
-        args[i] = missing(component.getType());
-        if (component.getType().isPrimitive()) {
+        args[i] = missing(componentType);
+        if (componentType.isPrimitive()) {
           failed = true;
           if (!explainedByTypo(errors, childPath)) {
             ConfigNode.Origin at = child != null ? mapping.keyOrigins().get(known.get(i)) : mapping.origin();
@@ -102,11 +137,18 @@ public final class RecordBinder {
         }
         continue;
       }
-      Object value = ValueBinder.value(child, component.getGenericType(), childPath, errors);
+      Object value = ValueBinder.value(child, shape.genericTypes()[i], childPath, errors);
       failed |= value == ValueBinder.FAILED;
-      args[i] = value == ValueBinder.FAILED ? missing(component.getType()) : value;
+      args[i] = value == ValueBinder.FAILED ? missing(componentType) : value;
     }
-    return failed ? ValueBinder.FAILED : construct(type, types, args, mapping, path, errors);
+    if (!failed) {
+      return construct(type, shape.constructor(), args, mapping, path, errors);
+    }
+    if (bestEffort) {
+      // the fields' errors are reported; a rejection of their defaults would only repeat them
+      return construct(type, shape.constructor(), args, mapping, path, new ArrayList<>());
+    }
+    return ValueBinder.FAILED;
   }
 
   /**
@@ -128,10 +170,11 @@ public final class RecordBinder {
     return false;
   }
 
-  private static Object construct(Class<?> type, Class<?>[] types, Object[] args, ConfigNode node, String path, List<ConfigError> errors) {
+  private static Object construct(Class<?> type, Constructor<?> constructor, Object[] args, ConfigNode node, String path, List<ConfigError> errors) {
+    if (constructor == null) {
+      return ValueBinder.fail(errors, node, path, "cannot create " + type.getName() + ": no accessible canonical constructor");
+    }
     try {
-      Constructor<?> constructor = type.getDeclaredConstructor(types);
-      constructor.setAccessible(true);
       return constructor.newInstance(args);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();

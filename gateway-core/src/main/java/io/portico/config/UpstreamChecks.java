@@ -32,7 +32,8 @@ final class UpstreamChecks {
   }
 
   private void checkOne(UpstreamConfig upstream, String path) {
-    boolean hasEndpoints = upstream.endpoints() != null && !upstream.endpoints().isEmpty();
+    // judged on the document: endpoints written but invalid already have their own errors
+    boolean hasEndpoints = problems.node(NodePaths.key(path, "endpoints")) instanceof ConfigNode.Sequence s && !s.items().isEmpty();
     if (hasEndpoints && upstream.discovery() != null) {
       problems.add(NodePaths.key(path, "discovery"), "give endpoints or discovery, not both");
     } else if (!hasEndpoints && upstream.discovery() == null) {

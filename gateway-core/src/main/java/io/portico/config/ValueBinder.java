@@ -55,7 +55,7 @@ final class ValueBinder {
       }
     }
     if (c.isRecord() && node instanceof ConfigNode.Mapping mapping) {
-      return RecordBinder.record(mapping, c, path, errors);
+      return RecordBinder.record(mapping, c, path, errors, false);
     }
     return fail(errors, node, path, "expected " + describe(c) + ", got " + describe(node));
   }

@@ -125,7 +125,7 @@ class PluginChainTest {
             balancer: fastest
         routes:
           - name: a
-            upstream: users
+            upstream: ghost
             timeout: 3
             plugins:
               sample-limit: { limits: [{ capacity: 0, per: 1s }] }
@@ -142,6 +142,7 @@ class PluginChainTest {
     assertThat(errors).extracting(e -> e.origin().line() + " " + e.path()).containsExactlyInAnyOrder(
         "1 listen.port",
         TestConfigs.line(yaml, "balancer:") + " upstreams[0].balancer",
+        TestConfigs.line(yaml, "upstream: ghost") + " routes[0].upstream",
         TestConfigs.line(yaml, "timeout: 3") + " routes[0].timeout",
         TestConfigs.line(yaml, "capacity: 0") + " routes[0].plugins.sample-limit.limits[0]",
         TestConfigs.line(yaml, "upstream: nobody") + " routes[1].upstream",
