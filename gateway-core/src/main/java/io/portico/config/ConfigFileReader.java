@@ -35,6 +35,20 @@ final class ConfigFileReader {
 
   /** Reads a file or a directory; throws with every read, syntax and merge error found. */
   static ConfigDocuments read(Path fileOrDir) throws ConfigException {
+    Attempt attempt = attempt(fileOrDir);
+    if (attempt.error() != null) {
+      throw attempt.error();
+    }
+    return attempt.documents();
+  }
+
+  /**
+   * The outcome of reading a config: the documents or the error, and in both cases the files and
+   * folders that were looked at (what to watch for the edit that fixes a broken config).
+   */
+  record Attempt(ConfigDocuments documents, ConfigException error, List<Path> files, List<Path> directories) {}
+
+  static Attempt attempt(Path fileOrDir) {
     ConfigFileReader reader = new ConfigFileReader();
     if (Files.isDirectory(fileOrDir)) {
       reader.directories.add(fileOrDir);
@@ -44,11 +58,13 @@ final class ConfigFileReader {
     } else {
       reader.readFile(fileOrDir, null);
     }
+    List<Path> dirs = List.copyOf(reader.directories);
     if (!reader.errors.isEmpty()) {
-      throw new ConfigException(reader.errors);
+      return new Attempt(null, new ConfigException(reader.errors), List.copyOf(reader.files), dirs);
     }
     ConfigNode.Mapping root = reader.merger.result(new ConfigNode.Origin(fileOrDir.toString(), 0));
-    return new ConfigDocuments(root, reader.files, List.copyOf(reader.directories), reader.hash.hex());
+    ConfigDocuments documents = new ConfigDocuments(root, reader.files, dirs, reader.hash.hex());
+    return new Attempt(documents, null, documents.files(), dirs);
   }
 
   private void readFile(Path file, ConfigNode.Origin includedAt) {
@@ -59,8 +75,9 @@ final class ConfigFileReader {
       real = file.toRealPath();
       bytes = Files.readAllBytes(real);
     } catch (IOException e) {
-      errors.add(new ConfigError(where, "", "cannot read " + file + ": "
-          + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage())));
+      files.add(file); // watched, so that its appearance is noticed
+      String reason = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.toString();
+      errors.add(new ConfigError(where, "", includedAt == null ? "cannot read: " + reason : "cannot read " + file + ": " + reason));
       return;
     }
     if (chain.contains(real)) {
@@ -81,7 +98,7 @@ final class ConfigFileReader {
       return;
     }
     if (!(node instanceof ConfigNode.Mapping document)) {
-      errors.add(new ConfigError(node.origin(), "", "a config document must be a mapping, got " + RecordBinder.describe(node)));
+      errors.add(new ConfigError(node.origin(), "", "a config document must be a mapping, got " + ValueBinder.describe(node)));
       return;
     }
     merger.merge(document, INCLUDE);
@@ -105,7 +122,7 @@ final class ConfigFileReader {
       ConfigNode item = items.get(i);
       String path = node instanceof ConfigNode.Sequence ? NodePaths.index("include", i) : "include";
       if (!(item instanceof ConfigNode.Scalar scalar) || scalar.value() == null || scalar.value().isBlank()) {
-        errors.add(new ConfigError(item.origin(), path, "expected a file name, got " + RecordBinder.describe(item)));
+        errors.add(new ConfigError(item.origin(), path, "expected a file name, got " + ValueBinder.describe(item)));
         continue;
       }
       Path target = file.resolveSibling(scalar.value()).normalize();

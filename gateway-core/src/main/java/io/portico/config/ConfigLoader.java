@@ -52,8 +52,7 @@ public final class ConfigLoader {
     return validate(mapping, ContentHash.of(root), source, baseDir);
   }
 
-  /** Reads and merges the files of a config without validating them (used to watch for edits). */
-  ConfigDocuments read(Path fileOrDir) throws ConfigException {
+  private static ConfigDocuments read(Path fileOrDir) throws ConfigException {
     return ConfigFileReader.read(fileOrDir);
   }
 
@@ -68,7 +67,7 @@ public final class ConfigLoader {
       throws ConfigException {
     ConfigProblems problems = new ConfigProblems(root);
     // routes and upstreams bind one by one, so one bad route leaves the others checkable
-    GatewayConfig base = RecordBinder.bind(without(root, "routes", "upstreams"), GatewayConfig.class, "", problems.list());
+    GatewayConfig base = RecordBinder.bindBestEffort(without(root, "routes", "upstreams"), GatewayConfig.class, "", problems.list());
     List<UpstreamConfig> upstreams = bindEach(root, "upstreams", UpstreamConfig.class, problems);
     List<RouteConfig> routes = bindEach(root, "routes", RouteConfig.class, problems);
     Map<String, ConfigNode> globalPlugins = base != null && base.plugins() != null ? base.plugins() : Map.of();
@@ -96,11 +95,11 @@ public final class ConfigLoader {
       return items;
     }
     if (!(node instanceof ConfigNode.Sequence sequence)) {
-      problems.add(key, "expected a list, got " + RecordBinder.describe(node));
+      problems.add(key, "expected a list, got " + ValueBinder.describe(node));
       return items;
     }
     for (int i = 0; i < sequence.items().size(); i++) {
-      items.add(RecordBinder.bind(sequence.items().get(i), type, NodePaths.index(key, i), problems.list()));
+      items.add(RecordBinder.bindBestEffort(sequence.items().get(i), type, NodePaths.index(key, i), problems.list()));
     }
     return items;
   }

@@ -1,6 +1,7 @@
 package io.portico.config;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -16,9 +17,38 @@ final class ConfigProblems {
     this.root = root;
   }
 
-  /** Reports a problem at {@code path} (from the root), at the line the path leads to. */
+  /**
+   * Reports a problem at {@code path} (from the root), at the line the path leads to. Checks run
+   * on records bound as far as possible, so a field that failed to bind shows up as missing: a
+   * problem on a field (or inside one) that already has an error is not reported again, nor a
+   * missing field for which an unknown key beside it was taken as a misspelling. One mistake
+   * gives one error.
+   */
   void add(String path, String message) {
+    if (message.equals("is required") && RecordBinder.explainedByTypo(errors, path) || alreadyFailed(path)) {
+      return;
+    }
     errors.add(new ConfigError(NodePaths.locate(root, path), path, message));
+  }
+
+  private boolean alreadyFailed(String path) {
+    for (ConfigError error : errors) {
+      String failed = error.path();
+      if (path.equals(failed) || path.startsWith(failed + ".") || path.startsWith(failed + "[")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The document's node at {@code path}, or null. */
+  ConfigNode node(String path) {
+    return NodePaths.find(root, path);
+  }
+
+  /** The text of the scalar at {@code path}, or null when there is none. */
+  String scalar(String path) {
+    return NodePaths.find(root, path) instanceof ConfigNode.Scalar scalar ? scalar.value() : null;
   }
 
   /** Where {@code path} (from the root) is defined, for "first at" hints. */
@@ -35,7 +65,11 @@ final class ConfigProblems {
     return errors.isEmpty();
   }
 
+  /** Every error, in file and line order (checks run by topic, readers read top-down). */
   ConfigException exception() {
-    return new ConfigException(errors);
+    List<ConfigError> sorted = new ArrayList<>(errors);
+    sorted.sort(Comparator.comparing((ConfigError e) -> e.origin() == null ? "" : e.origin().source())
+        .thenComparingInt(e -> e.origin() == null ? 0 : e.origin().line()));
+    return new ConfigException(sorted);
   }
 }

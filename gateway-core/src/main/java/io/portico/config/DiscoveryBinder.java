@@ -38,9 +38,12 @@ final class DiscoveryBinder {
     Map<String, DiscoveryBinding> bindings = new LinkedHashMap<>();
     for (int i = 0; i < upstreams.size(); i++) {
       UpstreamConfig upstream = upstreams.get(i);
-      if (upstream != null && upstream.discovery() != null) {
-        DiscoveryBinding binding = bindUpstream(upstream.discovery(), NodePaths.key(NodePaths.index("upstreams", i), "discovery"), settings);
-        if (binding != null && upstream.name() != null) {
+      String path = NodePaths.key(NodePaths.index("upstreams", i), "discovery");
+      // an upstream that failed to bind still has its discovery checked, from the document
+      ConfigNode block = upstream != null ? upstream.discovery() : problems.node(path);
+      if (block != null) {
+        DiscoveryBinding binding = bindUpstream(block, path, settings);
+        if (binding != null && upstream != null && upstream.name() != null) {
           bindings.put(upstream.name(), binding);
         }
       }
@@ -51,7 +54,7 @@ final class DiscoveryBinder {
   @SuppressWarnings("unchecked")
   private DiscoveryBinding bindUpstream(ConfigNode node, String path, Map<String, Record> settings) {
     if (!(node instanceof ConfigNode.Mapping block)) {
-      problems.add(path, "expected a mapping with a type, got " + RecordBinder.describe(node));
+      problems.add(path, "expected a mapping with a type, got " + ValueBinder.describe(node));
       return null;
     }
     ConfigNode type = block.entries().get("type");

@@ -35,6 +35,18 @@ public final class NodePaths {
    * document contains (a field that was left out), the deepest node found is named instead.
    */
   public static ConfigNode.Origin locate(ConfigNode base, String path) {
+    return walk(base, path).origin();
+  }
+
+  /** The node {@code path} names, or {@code null} when the document has none there. */
+  public static ConfigNode find(ConfigNode base, String path) {
+    Step step = walk(base, path);
+    return step.complete() ? step.node() : null;
+  }
+
+  private record Step(ConfigNode node, ConfigNode.Origin origin, boolean complete) {}
+
+  private static Step walk(ConfigNode base, String path) {
     ConfigNode node = base;
     ConfigNode.Origin found = base.origin();
     String rest = path == null ? "" : path;
@@ -44,36 +56,34 @@ public final class NodePaths {
       }
       if (rest.startsWith("[")) {
         int close = rest.indexOf(']');
-        if (close < 0 || !(node instanceof ConfigNode.Sequence sequence)) {
-          return found;
-        }
-        int index;
-        try {
-          index = Integer.parseInt(rest.substring(1, close));
-        } catch (NumberFormatException e) {
-          return found;
-        }
-        if (index < 0 || index >= sequence.items().size()) {
-          return found;
+        int index = close < 0 ? -1 : parseIndex(rest.substring(1, close));
+        if (!(node instanceof ConfigNode.Sequence sequence) || index < 0 || index >= sequence.items().size()) {
+          return new Step(node, found, false);
         }
         node = sequence.items().get(index);
         found = node.origin();
         rest = rest.substring(close + 1);
       } else {
-        if (!(node instanceof ConfigNode.Mapping mapping)) {
-          return found;
-        }
-        String key = longestKey(mapping, rest);
+        String key = node instanceof ConfigNode.Mapping mapping ? longestKey(mapping, rest) : null;
         if (key == null) {
-          return found;
+          return new Step(node, found, false);
         }
+        ConfigNode.Mapping mapping = (ConfigNode.Mapping) node;
         node = mapping.entries().get(key);
         ConfigNode.Origin keyOrigin = mapping.keyOrigins().get(key);
         found = keyOrigin != null ? keyOrigin : node.origin();
         rest = rest.substring(key.length());
       }
     }
-    return found;
+    return new Step(node, found, true);
+  }
+
+  private static int parseIndex(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   // keys may contain dots (header names, hosts): take the longest key the path continues with

@@ -44,12 +44,9 @@ final class PluginChains {
     Map<String, List<PluginBinding>> chains = new LinkedHashMap<>();
     for (int i = 0; i < routes.size(); i++) {
       RouteConfig route = routes.get(i);
-      if (route == null) {
-        continue;
-      }
-      Map<String, PluginBinding> effective = new LinkedHashMap<>(global);
       String routePath = NodePaths.key(NodePaths.index("routes", i), "plugins");
-      for (Map.Entry<String, ConfigNode> entry : (route.plugins() != null ? route.plugins() : Map.<String, ConfigNode>of()).entrySet()) {
+      Map<String, PluginBinding> effective = new LinkedHashMap<>(global);
+      for (Map.Entry<String, ConfigNode> entry : routePlugins(route, routePath).entrySet()) {
         String name = entry.getKey();
         String path = NodePaths.key(routePath, name);
         if (isFalse(entry.getValue())) {
@@ -68,11 +65,19 @@ final class PluginChains {
       }
       List<PluginBinding> chain = new ArrayList<>(effective.values());
       chain.sort(ORDER);
-      if (route.name() != null) {
+      if (route != null && route.name() != null) {
         chains.put(route.name(), List.copyOf(chain));
       }
     }
     return Collections.unmodifiableMap(chains);
+  }
+
+  // a route that failed to bind still has its plugin blocks checked, from the document
+  private Map<String, ConfigNode> routePlugins(RouteConfig route, String path) {
+    if (route != null) {
+      return route.plugins() != null ? route.plugins() : Map.of();
+    }
+    return problems.node(path) instanceof ConfigNode.Mapping raw ? raw.entries() : Map.of();
   }
 
   @SuppressWarnings("unchecked")

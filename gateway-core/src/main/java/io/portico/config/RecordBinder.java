@@ -2,14 +2,10 @@ package io.portico.config;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,9 +27,6 @@ import java.util.Set;
  */
 public final class RecordBinder {
 
-  /** Marks a value that could not be bound; its errors are already recorded. */
-  private static final Object FAILED = new Object();
-
   private RecordBinder() {}
 
   /**
@@ -45,15 +38,28 @@ public final class RecordBinder {
    */
   public static <T> T bind(ConfigNode node, Class<T> type, String path, List<ConfigError> errors) {
     ConfigNode actual = node;
-    if (type.isRecord() && (node == null || isNull(node))) {
+    if (type.isRecord() && (node == null || ValueBinder.isNull(node))) {
       ConfigNode.Origin origin = node != null ? node.origin() : new ConfigNode.Origin("?", 0);
       actual = new ConfigNode.Mapping(Map.of(), Map.of(), origin);
     }
     if (actual == null) {
       return null;
     }
-    Object value = value(actual, type, path, errors);
-    return value == FAILED ? null : type.cast(value);
+    Object value = ValueBinder.value(actual, type, path, errors);
+    return value == ValueBinder.FAILED ? null : type.cast(value);
+  }
+
+  /**
+   * Like {@link #bind} for a record, but a field that failed to bind is left out (its default
+   * applies) rather than failing the whole record, so that the record's other fields can still be
+   * checked. The result must only be used for checking when {@code errors} grew.
+   */
+  static <T> T bindBestEffort(ConfigNode node, Class<T> type, String path, List<ConfigError> errors) {
+    if (node instanceof ConfigNode.Mapping mapping && type.isRecord()) {
+      Object value = record(mapping, type, path, errors, true);
+      return value == ValueBinder.FAILED ? null : type.cast(value);
+    }
+    return bind(node, type, path, errors);
   }
 
   /** Binds, or throws a {@link ConfigException} with every error found. */
@@ -79,89 +85,103 @@ public final class RecordBinder {
     return key.toString();
   }
 
-  private static boolean isNull(ConfigNode node) {
-    return node instanceof ConfigNode.Scalar scalar && scalar.value() == null;
-  }
+  /** A record type's keys, component types and canonical constructor, found once per type. */
+  private record Shape(List<String> keys, Class<?>[] types, Type[] genericTypes, Constructor<?> constructor) {}
 
-  private static Object value(ConfigNode node, Type type, String path, List<ConfigError> errors) {
-    if (type == ConfigNode.class) {
-      return node;
-    }
-    if (type instanceof ParameterizedType generic && generic.getRawType() instanceof Class<?> raw) {
-      Type[] args = generic.getActualTypeArguments();
-      if (raw == List.class || raw == Collection.class) {
-        return collection(node, args[0], path, errors, false);
+  private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+    @Override
+    protected Shape computeValue(Class<?> type) {
+      RecordComponent[] components = type.getRecordComponents();
+      List<String> keys = new ArrayList<>();
+      Class<?>[] types = new Class<?>[components.length];
+      Type[] generic = new Type[components.length];
+      for (int i = 0; i < components.length; i++) {
+        keys.add(keyOf(components[i].getName()));
+        types[i] = components[i].getType();
+        generic[i] = components[i].getGenericType();
       }
-      if (raw == Set.class) {
-        return collection(node, args[0], path, errors, true);
-      }
-      if (raw == Map.class && args[0] == String.class) {
-        return map(node, args[1], path, errors);
-      }
-    }
-    if (!(type instanceof Class<?> c) || c == Object.class || Collection.class.isAssignableFrom(c)
-        || Map.class.isAssignableFrom(c)) {
-      return fail(errors, node, path, "cannot bind type " + type.getTypeName());
-    }
-    if (node instanceof ConfigNode.Scalar scalar && scalar.value() != null && ScalarValues.supports(c)) {
+      Constructor<?> constructor;
       try {
-        return ScalarValues.convert(c, scalar.value());
-      } catch (IllegalArgumentException e) {
-        return fail(errors, node, path, e.getMessage());
+        constructor = type.getDeclaredConstructor(types);
+        constructor.setAccessible(true);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        constructor = null; // reported when a value of this type is bound
       }
+      return new Shape(List.copyOf(keys), types, generic, constructor);
     }
-    if (c.isRecord() && node instanceof ConfigNode.Mapping mapping) {
-      return record(mapping, c, path, errors);
-    }
-    return fail(errors, node, path, "expected " + describe(c) + ", got " + describe(node));
-  }
+  };
 
-  private static Object record(ConfigNode.Mapping mapping, Class<?> type, String path, List<ConfigError> errors) {
-    RecordComponent[] components = type.getRecordComponents();
-    Object[] args = new Object[components.length];
-    Class<?>[] types = new Class<?>[components.length];
-    Map<String, RecordComponent> known = new LinkedHashMap<>();
-    boolean failed = false;
-    for (int i = 0; i < components.length; i++) {
-      RecordComponent component = components[i];
-      types[i] = component.getType();
-      String key = keyOf(component.getName());
-      known.put(key, component);
-      String childPath = NodePaths.key(path, key);
-      ConfigNode child = mapping.entries().get(key);
-      if (child == null || isNull(child)) {
-        ConfigNode.Origin at = child != null ? mapping.keyOrigins().get(key) : mapping.origin();
-        args[i] = missing(component.getType());
-        if (component.getType().isPrimitive()) {
-          errors.add(new ConfigError(at, childPath, "is required"));
-          failed = true;
-        }
-        continue;
-      }
-      Object value = value(child, component.getGenericType(), childPath, errors);
-      failed |= value == FAILED;
-      args[i] = value == FAILED ? missing(component.getType()) : value;
-    }
+  static Object record(ConfigNode.Mapping mapping, Class<?> type, String path, List<ConfigError> errors, boolean bestEffort) {
+    Shape shape = SHAPES.get(type);
+    List<String> known = shape.keys();
     for (Map.Entry<String, ConfigNode.Origin> key : mapping.keyOrigins().entrySet()) {
-      if (!known.containsKey(key.getKey())) {
-        String hint = known.isEmpty() ? " (this block takes no settings)" : Suggestions.hint(key.getKey(), known.keySet());
+      if (!known.contains(key.getKey())) {
+        String hint = known.isEmpty() ? " (this block takes no settings)" : Suggestions.hint(key.getKey(), known);
         errors.add(new ConfigError(key.getValue(), NodePaths.key(path, key.getKey()), "unknown key \"" + key.getKey() + "\"" + hint));
       }
     }
-    return failed ? FAILED : construct(type, types, args, mapping, path, errors);
+    Object[] args = new Object[known.size()];
+    boolean failed = false;
+    for (int i = 0; i < args.length; i++) {
+      Class<?> componentType = shape.types()[i];
+      String childPath = NodePaths.key(path, known.get(i));
+      ConfigNode child = mapping.entries().get(known.get(i));
+      if (child == null || ValueBinder.isNull(child)) {
+        args[i] = missing(componentType);
+        if (componentType.isPrimitive()) {
+          failed = true;
+          if (!explainedByTypo(errors, childPath)) {
+            ConfigNode.Origin at = child != null ? mapping.keyOrigins().get(known.get(i)) : mapping.origin();
+            errors.add(new ConfigError(at, childPath, "is required"));
+          }
+        }
+        continue;
+      }
+      Object value = ValueBinder.value(child, shape.genericTypes()[i], childPath, errors);
+      failed |= value == ValueBinder.FAILED;
+      args[i] = value == ValueBinder.FAILED ? missing(componentType) : value;
+    }
+    if (!failed) {
+      return construct(type, shape.constructor(), args, mapping, path, errors);
+    }
+    if (bestEffort) {
+      // the fields' errors are reported; a rejection of their defaults would only repeat them
+      return construct(type, shape.constructor(), args, mapping, path, new ArrayList<>());
+    }
+    return ValueBinder.FAILED;
   }
 
-  private static Object construct(Class<?> type, Class<?>[] types, Object[] args, ConfigNode node, String path, List<ConfigError> errors) {
+  /**
+   * Whether a missing field at {@code path} is already explained by an unknown key beside it
+   * that was taken for a misspelling of it ({@code upstrem} for {@code upstream}).
+   */
+  static boolean explainedByTypo(List<ConfigError> errors, String path) {
+    int dot = path.lastIndexOf('.');
+    String parent = dot < 0 ? "" : path.substring(0, dot);
+    String hint = "(did you mean \"" + path.substring(dot + 1) + "\"?)";
+    for (ConfigError error : errors) {
+      String errorPath = error.path();
+      int errorDot = errorPath.lastIndexOf('.');
+      String errorParent = errorDot < 0 ? "" : errorPath.substring(0, errorDot);
+      if (errorParent.equals(parent) && error.message().startsWith("unknown key") && error.message().endsWith(hint)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Object construct(Class<?> type, Constructor<?> constructor, Object[] args, ConfigNode node, String path, List<ConfigError> errors) {
+    if (constructor == null) {
+      return ValueBinder.fail(errors, node, path, "cannot create " + type.getName() + ": no accessible canonical constructor");
+    }
     try {
-      Constructor<?> constructor = type.getDeclaredConstructor(types);
-      constructor.setAccessible(true);
       return constructor.newInstance(args);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
       String message = cause instanceof IllegalArgumentException ? cause.getMessage() : "rejected: " + cause;
-      return fail(errors, node, path, message);
+      return ValueBinder.fail(errors, node, path, message);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      return fail(errors, node, path, "cannot create " + type.getSimpleName() + ": " + e);
+      return ValueBinder.fail(errors, node, path, "cannot create " + type.getSimpleName() + ": " + e);
     }
   }
 
@@ -185,88 +205,5 @@ public final class RecordBinder {
       return 0L;
     }
     return type == double.class ? 0.0 : null;
-  }
-
-  private static Object collection(ConfigNode node, Type item, String path, List<ConfigError> errors, boolean unique) {
-    if (!(node instanceof ConfigNode.Sequence sequence)) {
-      return fail(errors, node, path, "expected a list, got " + describe(node));
-    }
-    List<Object> values = new ArrayList<>();
-    Set<Object> seen = new LinkedHashSet<>();
-    boolean failed = false;
-    for (int i = 0; i < sequence.items().size(); i++) {
-      ConfigNode child = sequence.items().get(i);
-      String childPath = NodePaths.index(path, i);
-      Object value = element(child, item, childPath, errors);
-      if (value == FAILED) {
-        failed = true;
-      } else if (unique && !seen.add(value)) {
-        fail(errors, child, childPath, "duplicate value " + describe(child));
-        failed = true;
-      } else {
-        values.add(value);
-      }
-    }
-    if (failed) {
-      return FAILED;
-    }
-    return unique ? Collections.unmodifiableSet(seen) : Collections.unmodifiableList(values);
-  }
-
-  private static Object map(ConfigNode node, Type item, String path, List<ConfigError> errors) {
-    if (!(node instanceof ConfigNode.Mapping mapping)) {
-      return fail(errors, node, path, "expected a mapping, got " + describe(node));
-    }
-    Map<String, Object> values = new LinkedHashMap<>();
-    boolean failed = false;
-    for (Map.Entry<String, ConfigNode> entry : mapping.entries().entrySet()) {
-      Object value = element(entry.getValue(), item, NodePaths.key(path, entry.getKey()), errors);
-      failed |= value == FAILED;
-      values.put(entry.getKey(), value);
-    }
-    return failed ? FAILED : Collections.unmodifiableMap(values);
-  }
-
-  // an element of a list or map: null is an error unless raw nodes are wanted
-  private static Object element(ConfigNode node, Type type, String path, List<ConfigError> errors) {
-    if (type != ConfigNode.class && isNull(node)) {
-      return fail(errors, node, path, "a value is required");
-    }
-    return value(node, type, path, errors);
-  }
-
-  private static Object fail(List<ConfigError> errors, ConfigNode node, String path, String message) {
-    errors.add(new ConfigError(node.origin(), path, message));
-    return FAILED;
-  }
-
-  static String describe(ConfigNode node) {
-    if (node instanceof ConfigNode.Mapping) {
-      return "a mapping";
-    }
-    if (node instanceof ConfigNode.Sequence) {
-      return "a list";
-    }
-    String value = ((ConfigNode.Scalar) node).value();
-    return value == null ? "null" : "\"" + value + "\"";
-  }
-
-  private static String describe(Class<?> type) {
-    if (type == Boolean.class || type == boolean.class) {
-      return "true or false";
-    }
-    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-      return "a whole number";
-    }
-    if (type == Double.class || type == double.class) {
-      return "a number";
-    }
-    if (type == java.time.Duration.class) {
-      return "a duration";
-    }
-    if (type.isRecord()) {
-      return ScalarValues.supports(type) ? "a single value or a mapping" : "a mapping";
-    }
-    return ScalarValues.supports(type) ? "a single value" : type.getSimpleName();
   }
 }

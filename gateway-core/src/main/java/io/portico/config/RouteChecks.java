@@ -1,8 +1,6 @@
 package io.portico.config;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -25,20 +23,12 @@ final class RouteChecks {
   }
 
   void check(List<RouteConfig> routes) {
-    Map<String, String> names = new LinkedHashMap<>();
+    UniqueNames.check(problems, "routes", "route", routes, RouteConfig::name);
     for (int i = 0; i < routes.size(); i++) {
       RouteConfig route = routes.get(i);
       String path = NodePaths.index("routes", i);
       if (route == null) {
         continue;
-      }
-      if (route.name() == null || route.name().isBlank()) {
-        problems.add(NodePaths.key(path, "name"), "is required");
-      } else if (names.containsKey(route.name())) {
-        problems.add(NodePaths.key(path, "name"), "duplicate route name \"" + route.name()
-            + "\" (first at " + problems.origin(names.get(route.name())) + ")");
-      } else {
-        names.put(route.name(), NodePaths.key(path, "name"));
       }
       if (route.upstream() == null) {
         problems.add(NodePaths.key(path, "upstream"), "is required");

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -118,12 +119,19 @@ final class ScalarValues {
 
   /** A public static {@code parse(String)} returning the type, or null. */
   static Method parser(Class<?> type) {
-    try {
-      Method m = type.getMethod("parse", String.class);
-      boolean fits = Modifier.isStatic(m.getModifiers()) && type.isAssignableFrom(m.getReturnType());
-      return fits ? m : null;
-    } catch (NoSuchMethodException e) {
-      return null;
-    }
+    return PARSERS.get(type).orElse(null);
   }
+
+  private static final ClassValue<Optional<Method>> PARSERS = new ClassValue<>() {
+    @Override
+    protected Optional<Method> computeValue(Class<?> type) {
+      for (Method m : type.getMethods()) {
+        if (m.getName().equals("parse") && m.getParameterCount() == 1 && m.getParameterTypes()[0] == String.class
+            && Modifier.isStatic(m.getModifiers()) && type.isAssignableFrom(m.getReturnType())) {
+          return Optional.of(m);
+        }
+      }
+      return Optional.empty();
+    }
+  };
 }

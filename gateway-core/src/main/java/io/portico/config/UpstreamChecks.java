@@ -1,8 +1,6 @@
 package io.portico.config;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -24,28 +22,18 @@ final class UpstreamChecks {
 
   /** Checks every bound upstream ({@code null} entries failed to bind) and returns the names. */
   Set<String> check(List<UpstreamConfig> upstreams) {
-    Map<String, String> names = new LinkedHashMap<>();
+    Set<String> names = UniqueNames.check(problems, "upstreams", "upstream", upstreams, UpstreamConfig::name);
     for (int i = 0; i < upstreams.size(); i++) {
-      UpstreamConfig upstream = upstreams.get(i);
-      String path = NodePaths.index("upstreams", i);
-      if (upstream == null) {
-        continue;
+      if (upstreams.get(i) != null) {
+        checkOne(upstreams.get(i), NodePaths.index("upstreams", i));
       }
-      if (upstream.name() == null || upstream.name().isBlank()) {
-        problems.add(NodePaths.key(path, "name"), "is required");
-      } else if (names.containsKey(upstream.name())) {
-        problems.add(NodePaths.key(path, "name"), "duplicate upstream name \"" + upstream.name()
-            + "\" (first at " + problems.origin(names.get(upstream.name())) + ")");
-      } else {
-        names.put(upstream.name(), NodePaths.key(path, "name"));
-      }
-      checkOne(upstream, path);
     }
-    return names.keySet();
+    return names;
   }
 
   private void checkOne(UpstreamConfig upstream, String path) {
-    boolean hasEndpoints = upstream.endpoints() != null && !upstream.endpoints().isEmpty();
+    // judged on the document: endpoints written but invalid already have their own errors
+    boolean hasEndpoints = problems.node(NodePaths.key(path, "endpoints")) instanceof ConfigNode.Sequence s && !s.items().isEmpty();
     if (hasEndpoints && upstream.discovery() != null) {
       problems.add(NodePaths.key(path, "discovery"), "give endpoints or discovery, not both");
     } else if (!hasEndpoints && upstream.discovery() == null) {

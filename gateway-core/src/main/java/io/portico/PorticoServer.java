@@ -1,0 +1,159 @@
+package io.portico;
+
+import io.portico.admin.AdminServer;
+import io.portico.config.ConfigException;
+import io.portico.config.ConfigLoader;
+import io.portico.config.ValidatedConfig;
+import io.portico.plugin.PluginRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole Portico process: the gateway on its config file, the admin server, and live reload
+ * (file watch and {@code POST /admin/reload}). The command line and the test kit both start one.
+ */
+public final class PorticoServer {
+  private static final Logger log = LoggerFactory.getLogger(PorticoServer.class);
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final Gateway gateway;
+  private final AdminServer admin;
+  private final ConfigReloader reloader;
+
+  private PorticoServer(Vertx vertx, boolean ownsVertx, Gateway gateway, AdminServer admin, ConfigReloader reloader) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.gateway = gateway;
+    this.admin = admin;
+    this.reloader = reloader;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public int port() {
+    return gateway.port();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  public String listenAddress() {
+    return reloader.current().gateway().listen().host() + ":" + port();
+  }
+
+  public String adminAddress() {
+    return reloader.current().gateway().admin().host() + ":" + adminPort();
+  }
+
+  public Duration drainTimeout() {
+    return reloader.current().gateway().drainTimeout();
+  }
+
+  /** Reloads the config files now; fails with the {@link ConfigException} of a rejected config. */
+  public Future<ValidatedConfig> reload() {
+    return reloader.reload();
+  }
+
+  /** Drains in-flight requests (up to the drain timeout), then stops everything. */
+  public Future<Void> stop() {
+    return reloader.close()
+        .compose(v -> gateway.shutdown(drainTimeout()))
+        .compose(v -> admin.close())
+        .eventually(() -> ownsVertx ? vertx.close() : Future.succeededFuture());
+  }
+
+  /** How to start a {@link PorticoServer}. */
+  public static final class Builder {
+    private Path config;
+    private Vertx vertx;
+    private PluginRegistry registry;
+    private UnaryOperator<ValidatedConfig> adjust = UnaryOperator.identity();
+    private Function<Vertx, Future<Void>> beforeStart = v -> Future.succeededFuture();
+
+    private Builder() {}
+
+    /** The config file or directory (required). */
+    public Builder config(Path config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Runs on an existing Vert.x instance instead of creating (and later closing) one. */
+    public Builder vertx(Vertx vertx) {
+      this.vertx = vertx;
+      return this;
+    }
+
+    /** The plugins to use; by default those found by ServiceLoader. */
+    public Builder registry(PluginRegistry registry) {
+      this.registry = registry;
+      return this;
+    }
+
+    /** Adjusts every loaded config before use (the test kit forces free ports this way). */
+    public Builder adjust(UnaryOperator<ValidatedConfig> adjust) {
+      this.adjust = Objects.requireNonNull(adjust, "adjust");
+      return this;
+    }
+
+    /** Something to start first on the server's Vert.x (the demo's echo backends). */
+    public Builder beforeStart(Function<Vertx, Future<Void>> beforeStart) {
+      this.beforeStart = Objects.requireNonNull(beforeStart, "beforeStart");
+      return this;
+    }
+
+    /**
+     * Loads and validates the config on the calling thread (it reads files: never call this on an
+     * event loop), then starts the gateway and the admin server.
+     */
+    public Future<PorticoServer> start() {
+      Objects.requireNonNull(config, "config");
+      PluginRegistry plugins = registry != null ? registry : PluginRegistry.load(Thread.currentThread().getContextClassLoader());
+      ConfigLoader loader = new ConfigLoader(plugins);
+      ValidatedConfig first;
+      try {
+        first = adjust.apply(loader.load(config));
+      } catch (ConfigException e) {
+        return Future.failedFuture(new IllegalStateException("invalid config:\n" + e.getMessage(), e));
+      }
+      boolean owns = vertx == null;
+      Vertx v = owns
+          ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, first.gateway().listen().instances())))
+          : vertx;
+      return beforeStart.apply(v)
+          .compose(x -> Gateway.start(v, first))
+          .compose(gateway -> {
+            ConfigReloader reloader = new ConfigReloader(v, loader, config, adjust, gateway, first);
+            return AdminServer.start(v, first.gateway().admin(), gateway, reloader, plugins)
+                .map(admin -> new PorticoServer(v, owns, gateway, admin, reloader))
+                .compose(server -> reloader.watchIfConfigured().map(server));
+          })
+          .onFailure(e -> {
+            log.error("start failed: {}", e.getMessage());
+            if (owns) {
+              v.close();
+            }
+          });
+    }
+  }
+}

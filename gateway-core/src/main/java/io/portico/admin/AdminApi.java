@@ -1,0 +1,119 @@
+package io.portico.admin;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.portico.ConfigReloader;
+import io.portico.Gateway;
+import io.portico.config.ConfigError;
+import io.portico.config.ConfigException;
+import io.portico.config.ValidatedConfig;
+import io.portico.plugin.PluginRegistry;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** The admin endpoints; each renders a read of the gateway's current immutable state. */
+final class AdminApi {
+  private final Gateway gateway;
+  private final ConfigReloader reloader;
+  private final SnapshotView view;
+
+  AdminApi(Gateway gateway, ConfigReloader reloader, PluginRegistry registry) {
+    this.gateway = gateway;
+    this.reloader = reloader;
+    this.view = new SnapshotView(gateway, registry);
+  }
+
+  void handle(HttpServerRequest request) {
+    String path = request.path();
+    boolean get = request.method() == HttpMethod.GET;
+    switch (path) {
+      case "/healthz" -> json(request, 200, new JsonObject().put("status", "alive"));
+      case "/readyz" -> readyz(request);
+      case "/metrics" -> metrics(request);
+      case "/admin/routes" -> whenGet(request, get, () -> view.routes());
+      case "/admin/upstreams" -> whenGet(request, get, () -> view.upstreams());
+      case "/admin/plugins" -> whenGet(request, get, () -> view.plugins());
+      case "/admin/config" -> whenGet(request, get, this::config);
+      case "/admin/reload" -> reload(request);
+      default -> json(request, 404, new JsonObject().put("error", "not_found").put("path", path));
+    }
+  }
+
+  private void readyz(HttpServerRequest request) {
+    boolean ready = gateway.ready().succeeded();
+    json(request, ready ? 200 : 503, new JsonObject()
+        .put("status", ready ? "ready" : "starting")
+        .put("config_version", reloader.current().version()));
+  }
+
+  private void metrics(HttpServerRequest request) {
+    if (!(gateway.meterRegistry() instanceof PrometheusMeterRegistry prometheus)) {
+      json(request, 404, new JsonObject().put("error", "metrics_disabled"));
+      return;
+    }
+    request.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(prometheus.scrape());
+  }
+
+  private JsonObject config() {
+    ValidatedConfig current = reloader.current();
+    JsonObject body = new JsonObject()
+        .put("version", current.version())
+        .put("source", current.source())
+        .put("applied_at", reloader.appliedAt().toString())
+        .put("routes", current.gateway().routes().size())
+        .put("upstreams", current.gateway().upstreams().size());
+    ConfigException error = reloader.lastError();
+    if (error != null) {
+      body.put("last_rejected", errors(error));
+    }
+    return body;
+  }
+
+  private void reload(HttpServerRequest request) {
+    if (request.method() != HttpMethod.POST) {
+      json(request, 405, new JsonObject().put("error", "method_not_allowed"));
+      return;
+    }
+    reloader.reload().onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(request, 200, new JsonObject().put("status", "applied").put("version", ar.result().version()));
+      } else if (ar.cause() instanceof ConfigException e) {
+        json(request, 400, new JsonObject().put("error", "invalid_config").put("errors", errors(e)));
+      } else {
+        json(request, 500, new JsonObject().put("error", "reload_failed").put("message", String.valueOf(ar.cause().getMessage())));
+      }
+    });
+  }
+
+  static JsonArray errors(ConfigException e) {
+    JsonArray errors = new JsonArray();
+    for (ConfigError error : e.errors()) {
+      errors.add(new JsonObject()
+          .put("source", error.origin() != null ? error.origin().source() : null)
+          .put("line", error.origin() != null ? error.origin().line() : null)
+          .put("path", error.path())
+          .put("message", error.message())
+          .put("text", error.toString()));
+    }
+    return errors;
+  }
+
+  private static void whenGet(HttpServerRequest request, boolean get, java.util.function.Supplier<Object> body) {
+    if (!get) {
+      json(request, 405, new JsonObject().put("error", "method_not_allowed"));
+      return;
+    }
+    json(request, 200, body.get());
+  }
+
+  static void json(HttpServerRequest request, int status, Object body) {
+    request.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(Json.encodePrettily(body));
+  }
+}

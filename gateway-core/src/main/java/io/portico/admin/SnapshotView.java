@@ -1,0 +1,103 @@
+package io.portico.admin;
+
+import io.portico.Gateway;
+import io.portico.GatewaySnapshot;
+import io.portico.config.MatchConfig;
+import io.portico.config.RouteConfig;
+import io.portico.plugin.PluginRegistry;
+import io.portico.spi.Endpoint;
+import io.portico.spi.PluginFactory;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Renders the gateway's current snapshot and plugin registry as the admin API's JSON. */
+final class SnapshotView {
+  private final Gateway gateway;
+  private final PluginRegistry registry;
+
+  SnapshotView(Gateway gateway, PluginRegistry registry) {
+    this.gateway = gateway;
+    this.registry = registry;
+  }
+
+  JsonObject routes() {
+    GatewaySnapshot snapshot = gateway.snapshot();
+    JsonArray routes = new JsonArray();
+    for (GatewaySnapshot.RouteView route : snapshot.routes()) {
+      RouteConfig config = route.config();
+      JsonArray chain = new JsonArray();
+      for (GatewaySnapshot.PluginView plugin : route.plugins()) {
+        JsonObject entry = new JsonObject()
+            .put("name", plugin.name())
+            .put("stage", plugin.stage().name())
+            .put("priority", plugin.priority());
+        var status = plugin.status();
+        if (!status.isEmpty()) {
+          entry.put("status", new JsonObject(new java.util.LinkedHashMap<>(status)));
+        }
+        chain.add(entry);
+      }
+      routes.add(new JsonObject()
+          .put("name", config.name())
+          .put("match", match(config.match()))
+          .put("priority", config.priority())
+          .put("upstream", config.upstream())
+          .put("strip_prefix", config.stripPrefix())
+          .put("rewrite", config.rewrite())
+          .put("timeout_ms", config.timeout().toMillis())
+          .put("plugins", chain));
+    }
+    return new JsonObject().put("version", snapshot.version()).put("routes", routes);
+  }
+
+  private static JsonObject match(MatchConfig match) {
+    JsonObject json = new JsonObject();
+    if (!match.hosts().isEmpty()) {
+      json.put("hosts", new JsonArray(match.hosts()));
+    }
+    json.put("path", match.path()).put("path_prefix", match.pathPrefix()).put("path_regex", match.pathRegex());
+    if (!match.methods().isEmpty()) {
+      json.put("methods", new JsonArray(match.methods()));
+    }
+    if (!match.headers().isEmpty()) {
+      json.put("headers", new JsonObject(new java.util.TreeMap<>(match.headers())));
+    }
+    if (!match.query().isEmpty()) {
+      json.put("query", new JsonObject(new java.util.TreeMap<>(match.query())));
+    }
+    return json;
+  }
+
+  JsonObject upstreams() {
+    GatewaySnapshot snapshot = gateway.snapshot();
+    JsonArray upstreams = new JsonArray();
+    for (GatewaySnapshot.UpstreamView upstream : snapshot.upstreams()) {
+      JsonArray endpoints = new JsonArray();
+      for (Endpoint endpoint : upstream.endpoints()) {
+        endpoints.add(new JsonObject()
+            .put("address", endpoint.address())
+            .put("weight", endpoint.weight())
+            .put("zone", endpoint.zone())
+            .put("ready", endpoint.ready()));
+      }
+      upstreams.add(new JsonObject()
+          .put("name", upstream.name())
+          .put("balancer", upstream.balancer())
+          .put("endpoints", endpoints));
+    }
+    return new JsonObject().put("version", snapshot.version()).put("upstreams", upstreams);
+  }
+
+  JsonObject plugins() {
+    JsonArray plugins = new JsonArray();
+    for (PluginFactory<?> factory : registry.all()) {
+      plugins.add(new JsonObject()
+          .put("name", factory.name())
+          .put("stage", factory.stage().name())
+          .put("priority", factory.priority())
+          .put("config", factory.configType().getName())
+          .put("class", factory.getClass().getName()));
+    }
+    return new JsonObject().put("plugins", plugins);
+  }
+}
