@@ -162,7 +162,7 @@ final class ExchangeDriver implements ChainRunner.Listener {
     headWritten = true;
     if (upstream != null) {
       HttpServerResponse response = AnswerWriter.startUpstreamBody(exchange);
-      relay = new ResponseRelay(upstream.raw(), response);
+      relay = new ResponseRelay(upstream.raw(), response, declaredLength(response));
       relay.start(v -> finish(), cause -> {
         LOG.debug("route {}: upstream broke off the answer body: {}", exchange.routeName(), cause.toString());
         response.reset();
@@ -170,6 +170,18 @@ final class ExchangeDriver implements ChainRunner.Listener {
       });
     } else {
       AnswerWriter.writeReply(exchange, answer).onComplete(ar -> finish());
+    }
+  }
+
+  private static long declaredLength(HttpServerResponse response) {
+    String value = response.headers().get("content-length");
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

@@ -8,16 +8,24 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * Streams an upstream answer's body to the client with back-pressure: reading from the upstream
  * pauses while the client connection cannot take more. Counts the bytes sent.
+ *
+ * <p>The chunk that completes a body of known length is held back and written with the end of the
+ * answer: the decoder hands both over in the same read, and the head, the body and its end then
+ * leave in one write instead of two (a syscall saved on every small answer).
  */
 public final class ResponseRelay {
   private final HttpClientResponse source;
   private final HttpServerResponse target;
+  private final long length;
   private long sent;
+  private Buffer last;
   private boolean stopped;
 
-  public ResponseRelay(HttpClientResponse source, HttpServerResponse target) {
+  /** @param length the body's declared length, or -1 when unknown */
+  public ResponseRelay(HttpClientResponse source, HttpServerResponse target, long length) {
     this.source = source;
     this.target = target;
+    this.length = length;
   }
 
   /**
@@ -41,7 +49,9 @@ public final class ResponseRelay {
     });
     source.endHandler(v -> {
       if (!stopped) {
-        target.end().onComplete(ar -> onEnd.handle(null));
+        Buffer tail = last;
+        last = null;
+        (tail == null ? target.end() : target.end(tail)).onComplete(ar -> onEnd.handle(null));
       }
     });
     source.resume();
@@ -52,6 +62,10 @@ public final class ResponseRelay {
       return;
     }
     sent += chunk.length();
+    if (sent == length) {
+      last = chunk; // the end follows in the same read
+      return;
+    }
     target.write(chunk);
     if (target.writeQueueFull()) {
       source.pause();

@@ -17,6 +17,7 @@ public final class StreamedBody implements RequestBody {
   private final Runnable onTooLarge;
   private HttpClientRequest target;
   private long received;
+  private Buffer last;
   private boolean stopped;
 
   /**
@@ -49,7 +50,13 @@ public final class StreamedBody implements RequestBody {
     source.handler(this::chunk);
     source.endHandler(v -> {
       if (!stopped) {
-        request.end();
+        Buffer tail = last;
+        last = null;
+        if (tail == null) {
+          request.end();
+        } else {
+          request.end(tail);
+        }
       }
     });
     source.exceptionHandler(t -> stop(true));
@@ -67,6 +74,10 @@ public final class StreamedBody implements RequestBody {
     if (limit >= 0 && received > limit) {
       stop(true);
       onTooLarge.run();
+      return;
+    }
+    if (received == declaredLength) {
+      last = chunk; // the end follows in the same read: head, body and end leave in one write
       return;
     }
     target.write(chunk);
