@@ -20,6 +20,7 @@ public final class ResponseRelay {
   private long sent;
   private Buffer last;
   private boolean stopped;
+  private boolean ended;
 
   /** @param length the body's declared length, or -1 when unknown */
   public ResponseRelay(HttpClientResponse source, HttpServerResponse target, long length) {
@@ -49,6 +50,8 @@ public final class ResponseRelay {
     });
     source.endHandler(v -> {
       if (!stopped) {
+        stopped = true; // the whole body is in: nothing left to abort
+        ended = true;
         Buffer tail = last;
         last = null;
         (tail == null ? target.end() : target.end(tail)).onComplete(ar -> onEnd.handle(null));
@@ -75,6 +78,11 @@ public final class ResponseRelay {
   /** Body bytes passed to the client so far. */
   public long sent() {
     return sent;
+  }
+
+  /** Whether the upstream body ended and its end was handed to the client response. */
+  public boolean ended() {
+    return ended;
   }
 
   /** Stops relaying and resets the upstream request (the client went away). */

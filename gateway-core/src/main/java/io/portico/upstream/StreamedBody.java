@@ -43,13 +43,14 @@ public final class StreamedBody implements RequestBody {
       request.setChunked(true);
     }
     request.drainHandler(v -> {
-      if (!stopped) {
+      if (!stopped && !source.isEnded()) {
         source.resume();
       }
     });
     source.handler(this::chunk);
     source.endHandler(v -> {
       if (!stopped) {
+        stopped = true; // all of the body is in: nothing left to stop
         Buffer tail = last;
         last = null;
         if (tail == null) {
@@ -63,7 +64,9 @@ public final class StreamedBody implements RequestBody {
     if (expectsContinue) {
       source.response().writeContinue();
     }
-    source.resume();
+    if (!source.isEnded()) {
+      source.resume();
+    }
   }
 
   private void chunk(Buffer chunk) {
@@ -81,7 +84,7 @@ public final class StreamedBody implements RequestBody {
       return;
     }
     target.write(chunk);
-    if (target.writeQueueFull()) {
+    if (target.writeQueueFull() && !source.isEnded()) {
       source.pause();
     }
   }
@@ -95,7 +98,9 @@ public final class StreamedBody implements RequestBody {
   public void stop(boolean reset) {
     if (!stopped) {
       stopped = true;
-      source.pause();
+      if (!source.isEnded()) {
+        source.pause();
+      }
       if (reset && target != null) {
         target.reset();
       }
