@@ -167,7 +167,7 @@ class ProxyBasicsTest {
     java.util.Set<String> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
     for (int i = 0; i < 5; i++) {
       HttpClientResponse response = Await.result(single.request(new RequestOptions().setURI("/api/k"))
-          .compose(r -> r.send().compose(response -> response.body().map(b -> response))));
+          .compose(r -> r.send().compose(answer -> answer.body().map(b -> answer))));
       connections.add(response.request().connection().localAddress().toString());
       assertThat(response.statusCode()).isEqualTo(200);
     }
