@@ -1,6 +1,7 @@
 package io.portico.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import io.portico.spi.Reply;
 
 /**
@@ -14,7 +15,7 @@ import io.portico.spi.Reply;
  *
  * <p>{@link #scan} stops at each event the guard acts on and returns where it stopped.
  */
-final class FramingScanner {
+final class FramingScanner implements ByteProcessor {
   static final int CONSUMED = 0;
   /** A request head starts at the byte before the returned index. */
   static final int HEAD_START = 1;
@@ -115,11 +116,18 @@ final class FramingScanner {
         case STOPPED:
           return to;
         default:
-          byte b = buf.getByte(i++);
-          step(b);
+          int stoppedAt = buf.forEachByte(i, to - i, this); // no bounds check per byte
+          i = stoppedAt < 0 ? to : stoppedAt + 1;
       }
     }
     return i;
+  }
+
+  /** One byte of a line; false stops the walk at an event or where a body to skip starts. */
+  @Override
+  public boolean process(byte b) {
+    step(b);
+    return event == CONSUMED && state != FIXED_BODY && state != CHUNK_DATA && state != STOPPED;
   }
 
   int event() {
