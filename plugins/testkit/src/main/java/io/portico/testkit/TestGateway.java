@@ -43,8 +43,23 @@ public final class TestGateway implements AutoCloseable {
 
   /** Starts a gateway on {@code yaml}; its listen and admin ports are replaced by free ones. */
   public static TestGateway start(String yaml) {
+    return start(yaml, dir -> {});
+  }
+
+  /** Files the config refers to, written into the config's folder before the gateway starts. */
+  @FunctionalInterface
+  public interface ConfigFiles {
+    void write(Path configDir) throws IOException;
+  }
+
+  /**
+   * Starts a gateway on {@code yaml} after {@code files} wrote what the config refers to (keys,
+   * certificates) into the config's folder.
+   */
+  public static TestGateway start(String yaml, ConfigFiles files) {
     try {
       Path dir = Files.createTempDirectory("portico-test");
+      files.write(dir);
       Path file = dir.resolve("gateway.yaml");
       Files.writeString(file, yaml);
       PorticoServer server = Blocking.await(PorticoServer.builder().config(file).adjust(TestGateway::onFreePorts).start());
