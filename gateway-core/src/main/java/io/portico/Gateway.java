@@ -1,10 +1,29 @@
 package io.portico;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.portico.chain.Closing;
 import io.portico.config.ValidatedConfig;
+import io.portico.server.GatewayRuntime;
+import io.portico.server.ListenerVerticle;
+import io.portico.server.SnapshotCompiler;
+import io.portico.server.SnapshotCompiler.Compilation;
+import io.portico.spi.Plugin;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The proxy engine: listeners on every event loop, the compiled routes and plugin chains, the
@@ -12,51 +31,178 @@ import java.time.Duration;
  * with {@link #shutdown}. All methods may be called from any thread.
  */
 public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-  private Gateway() {}
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry meterRegistry;
+  private final GatewayRuntime runtime;
+  private final SnapshotCompiler compiler;
+  private final List<ListenerVerticle> listeners;
+  private final Context control;
+  private final Promise<Void> ready = Promise.promise();
+  private String deploymentId;
+  private Future<Void> applying = Future.succeededFuture();
+  private Future<Void> stopped;
+
+  private Gateway(Vertx vertx, PrometheusMeterRegistry meterRegistry, GatewayRuntime runtime,
+      SnapshotCompiler compiler, List<ListenerVerticle> listeners, Context control) {
+    this.vertx = vertx;
+    this.meterRegistry = meterRegistry;
+    this.runtime = runtime;
+    this.compiler = compiler;
+    this.listeners = listeners;
+    this.control = control;
+  }
 
   /**
    * Compiles {@code config} off the event loops, binds {@code listen} (port 0 picks a free port)
-   * and deploys one listener verticle per {@code listen.instances}.
+   * and deploys one listener verticle per {@code listen.instances}. The future completes once the
+   * listeners are bound; {@link #ready()} once the plugins warmed up too.
    */
   public static Future<Gateway> start(Vertx vertx, ValidatedConfig config) {
-    return Future.failedFuture(new UnsupportedOperationException("not yet implemented"));
+    Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(config, "config");
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    int instances = Math.max(1, config.gateway().listen().instances());
+    SnapshotCompiler compiler = new SnapshotCompiler(vertx, registry, instances);
+    Context control = ((VertxInternal) vertx).createEventLoopContext();
+    return vertx.executeBlocking(() -> compiler.compile(config, null)).compose(compilation -> {
+      GatewayRuntime runtime = new GatewayRuntime(compilation.snapshot(), registry);
+      List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();
+      AtomicInteger next = new AtomicInteger();
+      Gateway gateway = new Gateway(vertx, registry, runtime, compiler, listeners, control);
+      return vertx.deployVerticle(() -> {
+        ListenerVerticle listener = new ListenerVerticle(runtime, next.getAndIncrement());
+        listeners.add(listener);
+        return listener;
+      }, new DeploymentOptions().setInstances(instances)).map(id -> {
+        gateway.deploymentId = id;
+        gateway.warmUp(compilation.created()).onComplete(gateway.ready);
+        LOG.info("gateway listening on {}:{} with {} routes (config {} from {})", runtime.listen().host(),
+            gateway.port(), compilation.snapshot().view().routes().size(), config.version(), config.source());
+        return gateway;
+      }).onFailure(e -> compilation.abandon());
+    });
   }
 
   /**
    * Compiles {@code next} off the event loops (plugins whose binding is unchanged keep their
-   * instance), swaps it in atomically and closes the plugins it replaced. Exchanges in flight
-   * finish on the snapshot they started with. Listener settings are not changed by a reload.
+   * instance), warms up the new plugins, swaps the snapshot in atomically and then closes the
+   * plugins it replaced. Exchanges in flight finish on the snapshot they started with. A config
+   * that fails to compile or to warm up is rejected and the running one stays. Listener settings
+   * ({@code listen}, {@code limits}) are fixed at start. Calls are applied one after the other.
    */
   public Future<Void> apply(ValidatedConfig next) {
-    return Future.failedFuture(new UnsupportedOperationException("not yet implemented"));
+    Objects.requireNonNull(next, "next");
+    synchronized (this) {
+      applying = applying.transform(ignored -> doApply(next));
+      return applying;
+    }
+  }
+
+  private Future<Void> doApply(ValidatedConfig next) {
+    return vertx.executeBlocking(() -> compiler.compile(next, runtime.snapshot())).compose(compilation ->
+        warmUp(compilation.created()).compose(
+            warmed -> {
+              runtime.swap(compilation.snapshot());
+              LOG.info("config {} from {} is live", next.version(), next.source());
+              return closeAll(compilation.replaced());
+            },
+            failure -> {
+              compilation.abandon();
+              return Future.failedFuture(failure);
+            }));
   }
 
   /**
    * Stops accepting connections, lets requests in flight finish for up to {@code drain}, then
-   * closes every connection and releases the listeners and client pools.
+   * closes every connection, the listeners, the client pools and the plugins.
    */
-  public Future<Void> shutdown(Duration drain) {
-    return Future.failedFuture(new UnsupportedOperationException("not yet implemented"));
+  public synchronized Future<Void> shutdown(Duration drain) {
+    if (stopped != null) {
+      return stopped;
+    }
+    runtime.startDraining();
+    List<Future<Void>> drained = new ArrayList<>();
+    for (ListenerVerticle listener : listeners) {
+      drained.add(listener.shutdown(drain));
+    }
+    stopped = Future.join(drained)
+        .transform(ar -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId))
+        .transform(ar -> closeAll(allPlugins()))
+        .onComplete(ar -> LOG.info("gateway stopped"));
+    return stopped;
   }
 
   /** The port the listener is actually bound to. */
   public int port() {
-    throw new UnsupportedOperationException("not yet implemented");
+    return listeners.isEmpty() ? -1 : listeners.get(0).port();
   }
 
   /** The running config as the admin API shows it. */
   public GatewaySnapshot snapshot() {
-    throw new UnsupportedOperationException("not yet implemented");
+    return runtime.snapshot().view();
   }
 
   /** Completes once the listeners are bound and every plugin of the active config warmed up. */
   public Future<Void> ready() {
-    return Future.failedFuture(new UnsupportedOperationException("not yet implemented"));
+    return ready.future();
   }
 
-  /** The gateway's Prometheus registry, handed to plugins through their context. */
+  /**
+   * The gateway's registry, handed to plugins through their context. It is a
+   * {@link PrometheusMeterRegistry}, which the admin server scrapes.
+   */
   public MeterRegistry meterRegistry() {
-    throw new UnsupportedOperationException("not yet implemented");
+    return meterRegistry;
+  }
+
+  /** Exchanges started and not yet complete (for drain logging and tests). */
+  public int inFlight() {
+    return runtime.inFlight();
+  }
+
+  private Future<Void> warmUp(List<Plugin> plugins) {
+    if (plugins.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    control.runOnContext(v -> {
+      List<Future<Void>> warming = new ArrayList<>(plugins.size());
+      for (Plugin plugin : plugins) {
+        try {
+          Future<Void> warm = plugin.warmUp();
+          warming.add(warm != null ? warm : Future.succeededFuture());
+        } catch (RuntimeException e) {
+          warming.add(Future.failedFuture(e));
+        }
+      }
+      Future.all(warming).<Void>mapEmpty().onComplete(done);
+    });
+    return done.future();
+  }
+
+  private Future<Void> closeAll(List<Plugin> plugins) {
+    if (plugins.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> closing = new ArrayList<>(plugins.size());
+    for (Plugin plugin : plugins) {
+      closing.add(Closing.close(plugin, LOG));
+    }
+    return Future.join(closing).mapEmpty();
+  }
+
+  private List<Plugin> allPlugins() {
+    List<Plugin> all = new ArrayList<>();
+    java.util.Set<Plugin> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (GatewaySnapshot.RouteView route : runtime.snapshot().view().routes()) {
+      for (GatewaySnapshot.PluginView view : route.plugins()) {
+        if (seen.add(view.plugin())) {
+          all.add(view.plugin());
+        }
+      }
+    }
+    return all;
   }
 }

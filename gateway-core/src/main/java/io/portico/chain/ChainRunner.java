@@ -1,0 +1,177 @@
+package io.portico.chain;
+
+import io.portico.spi.Decision;
+import io.portico.spi.Exchange;
+import io.portico.spi.ExchangeLog;
+import io.portico.spi.Plugin;
+import io.portico.spi.Reply;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one exchange through its route's chain: {@code onRequest} in order until a {@link Reply} or
+ * the end, {@code onResponse} in reverse over the plugins whose {@code onRequest} ran, and
+ * {@code onComplete} once over the same plugins. A phase that returns an already completed future
+ * continues synchronously; otherwise the runner resumes on the exchange's event loop when it
+ * completes. The runner owns the control flow: a plugin cannot skip or repeat a step.
+ */
+public final class ChainRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ChainRunner.class);
+
+  /** What the exchange does between and after phases. Called on the exchange's event loop. */
+  public interface Listener {
+    /** Every {@code onRequest} continued: call the upstream. */
+    void requestPhaseDone();
+
+    /** A plugin answered in {@code onRequest}: the answer replaces the upstream call. */
+    void requestReplied(Reply reply);
+
+    /** A plugin replaced the answer in {@code onResponse}; later plugins see the replacement. */
+    void responseReplaced(Reply reply);
+
+    /** Every {@code onResponse} continued: write the answer. */
+    void responsePhaseDone();
+
+    /** A phase threw or failed: {@code cause} decides the answer. */
+    void phaseFailed(Throwable cause);
+
+    /** Whether the exchange already ended (the client went away): stop running phases. */
+    boolean finished();
+
+    /** Runs {@code task} on the exchange's event loop, now if already there. */
+    void onLoop(Runnable task);
+  }
+
+  private final CompiledChain chain;
+  private final Exchange exchange;
+  private final Listener listener;
+  private int requestRan;
+
+  public ChainRunner(CompiledChain chain, Exchange exchange, Listener listener) {
+    this.chain = chain;
+    this.exchange = exchange;
+    this.listener = listener;
+  }
+
+  /** Starts the request phase. */
+  public void runRequest() {
+    requestFrom(0);
+  }
+
+  /** Starts the response phase over the plugins whose {@code onRequest} ran. */
+  public void runResponse() {
+    responseFrom(requestRan - 1);
+  }
+
+  /** Calls {@code onComplete} in reverse over the plugins whose {@code onRequest} ran. */
+  public void complete(ExchangeLog log) {
+    for (int i = requestRan - 1; i >= 0; i--) {
+      try {
+        chain.plugin(i).onComplete(log);
+      } catch (RuntimeException e) {
+        LOG.warn("route {}: plugin {} threw in onComplete", exchange.routeName(), chain.pluginName(i), e);
+      }
+    }
+  }
+
+  private void requestFrom(int start) {
+    for (int i = start; i < chain.size(); i++) {
+      if (listener.finished()) {
+        return;
+      }
+      requestRan = i + 1;
+      Future<Decision> decision = invoke(chain.plugin(i), true, i);
+      if (decision == null) {
+        return;
+      }
+      if (!decision.isComplete()) {
+        int next = i + 1;
+        int index = i;
+        decision.onComplete(ar -> listener.onLoop(() -> resumeRequest(ar, index, next)));
+        return;
+      }
+      if (!settle(decision, i, true)) {
+        return;
+      }
+    }
+    listener.requestPhaseDone();
+  }
+
+  private void resumeRequest(AsyncResult<Decision> result, int index, int next) {
+    if (!listener.finished() && settle(result, index, true)) {
+      requestFrom(next);
+    }
+  }
+
+  private void responseFrom(int start) {
+    for (int i = start; i >= 0; i--) {
+      if (listener.finished()) {
+        return;
+      }
+      Future<Decision> decision = invoke(chain.plugin(i), false, i);
+      if (decision == null) {
+        return;
+      }
+      if (!decision.isComplete()) {
+        int next = i - 1;
+        int index = i;
+        decision.onComplete(ar -> listener.onLoop(() -> resumeResponse(ar, index, next)));
+        return;
+      }
+      if (!settle(decision, i, false)) {
+        return;
+      }
+    }
+    listener.responsePhaseDone();
+  }
+
+  private void resumeResponse(AsyncResult<Decision> result, int index, int next) {
+    if (!listener.finished() && settle(result, index, false)) {
+      responseFrom(next);
+    }
+  }
+
+  /** Calls the phase; {@code null} when it threw (the failure is already reported). */
+  private Future<Decision> invoke(Plugin plugin, boolean request, int index) {
+    try {
+      Future<Decision> decision = request ? plugin.onRequest(exchange) : plugin.onResponse(exchange);
+      if (decision == null) {
+        throw new IllegalStateException("returned null instead of a decision");
+      }
+      return decision;
+    } catch (RuntimeException e) {
+      fail(e, index, request);
+      return null;
+    }
+  }
+
+  /** Applies a completed decision; whether the phase goes on to the next plugin. */
+  private boolean settle(AsyncResult<Decision> result, int index, boolean request) {
+    if (result.failed()) {
+      fail(result.cause(), index, request);
+      return false;
+    }
+    Decision decision = result.result();
+    if (decision instanceof Reply reply) {
+      if (request) {
+        listener.requestReplied(reply);
+        return false;
+      }
+      listener.responseReplaced(reply);
+    } else if (decision == null) {
+      fail(new IllegalStateException("completed with null instead of a decision"), index, request);
+      return false;
+    }
+    return true;
+  }
+
+  private void fail(Throwable cause, int index, boolean request) {
+    if (!(cause instanceof io.portico.spi.BodyTooLargeException)) {
+      LOG.warn("route {}: plugin {} failed in {}", exchange.routeName(), chain.pluginName(index),
+          request ? "onRequest" : "onResponse", cause);
+    }
+    listener.phaseFailed(cause);
+  }
+}

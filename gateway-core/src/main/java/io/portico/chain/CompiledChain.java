@@ -1,0 +1,67 @@
+package io.portico.chain;
+
+import io.portico.GatewaySnapshot.PluginView;
+import io.portico.config.PluginBinding;
+import io.portico.spi.Plugin;
+import io.portico.spi.UpstreamInterceptor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The plugin chain of one route, compiled at config load: plugins in {@code onRequest} order and
+ * the upstream interceptors among them, first one outermost. Immutable and shared by all loops.
+ */
+public final class CompiledChain {
+  static final CompiledChain EMPTY = new CompiledChain(List.of(), new Plugin[0]);
+
+  private final List<PluginBinding> bindings;
+  private final Plugin[] plugins;
+  private final UpstreamInterceptor[] interceptors;
+  private final List<PluginView> views;
+
+  CompiledChain(List<PluginBinding> bindings, Plugin[] plugins) {
+    this.bindings = List.copyOf(bindings);
+    this.plugins = plugins;
+    List<UpstreamInterceptor> found = new ArrayList<>();
+    List<PluginView> views = new ArrayList<>(plugins.length);
+    for (int i = 0; i < plugins.length; i++) {
+      if (plugins[i] instanceof UpstreamInterceptor interceptor) {
+        found.add(interceptor);
+      }
+      PluginBinding binding = bindings.get(i);
+      views.add(new PluginView(binding.factory().name(), binding.factory().stage(), binding.factory().priority(), plugins[i]));
+    }
+    this.interceptors = found.toArray(new UpstreamInterceptor[0]);
+    this.views = List.copyOf(views);
+  }
+
+  public int size() {
+    return plugins.length;
+  }
+
+  Plugin plugin(int index) {
+    return plugins[index];
+  }
+
+  String pluginName(int index) {
+    return bindings.get(index).factory().name();
+  }
+
+  PluginBinding binding(int index) {
+    return bindings.get(index);
+  }
+
+  /** The interceptors in chain order; the first wraps all the others. */
+  public UpstreamInterceptor[] interceptors() {
+    return interceptors;
+  }
+
+  /** The plugins, for the admin API. */
+  public List<PluginView> views() {
+    return views;
+  }
+
+  List<Plugin> plugins() {
+    return List.of(plugins);
+  }
+}

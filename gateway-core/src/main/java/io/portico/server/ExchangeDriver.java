@@ -1,0 +1,214 @@
+package io.portico.server;
+
+import io.portico.chain.ChainRunner;
+import io.portico.spi.Reply;
+import io.portico.spi.UpstreamInterceptor;
+import io.portico.spi.UpstreamResponse;
+import io.portico.upstream.ProxiedResponse;
+import io.portico.upstream.ResponseRelay;
+import io.portico.upstream.StreamedBody;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one exchange from its matched route to its end: request phase, upstream call wrapped by
+ * the chain's interceptors, response phase, writing the answer, and {@code onComplete} exactly
+ * once, also when the client goes away. Runs on the exchange's event loop.
+ */
+final class ExchangeDriver implements ChainRunner.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(ExchangeDriver.class);
+
+  private final ProxyExchange exchange;
+  private final ChainRunner chain;
+  private final UpstreamCall call;
+  private Reply answer;
+  private ProxiedResponse upstream;
+  private ResponseRelay relay;
+  private boolean bodyTooLarge;
+  private boolean headWritten;
+  private boolean finished;
+
+  ExchangeDriver(ProxyExchange exchange) {
+    this.exchange = exchange;
+    this.chain = new ChainRunner(exchange.route.chain(), exchange, this);
+    this.call = new UpstreamCall(exchange, this::onBodyTooLarge);
+  }
+
+  void start() {
+    HttpServerResponse response = exchange.request.response();
+    response.closeHandler(v -> clientGone());
+    response.exceptionHandler(t -> clientGone());
+    if (RequestFraming.declaredLength(exchange.request) > exchange.routeLimit()) {
+      use(ErrorCatalog.BODY_TOO_LARGE);
+      write();
+      return;
+    }
+    if (!RequestFraming.hasBody(exchange.request)) {
+      exchange.request.resume(); // nothing to stream: let the request end now
+    }
+    chain.runRequest();
+  }
+
+  @Override
+  public void requestPhaseDone() {
+    UpstreamInterceptor[] interceptors = exchange.route.chain().interceptors();
+    Future<UpstreamResponse> response = interceptors.length == 0 ? call.attempt() : intercepted(interceptors, 0);
+    if (response.isComplete()) {
+      upstreamDone(response);
+    } else {
+      response.onComplete(ar -> onLoop(() -> upstreamDone(ar)));
+    }
+  }
+
+  private Future<UpstreamResponse> intercepted(UpstreamInterceptor[] interceptors, int index) {
+    try {
+      Future<UpstreamResponse> response = interceptors[index].intercept(exchange,
+          () -> index + 1 == interceptors.length ? call.attempt() : intercepted(interceptors, index + 1));
+      return response != null ? response : Future.failedFuture(new IllegalStateException("interceptor returned null"));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private void upstreamDone(AsyncResult<UpstreamResponse> result) {
+    exchange.trace.upstreamEnded();
+    ProxiedResponse obtained = call.obtained();
+    if (finished) {
+      if (obtained != null) {
+        obtained.discard();
+      }
+      return;
+    }
+    if (result.failed()) {
+      call.stopBody();
+      Reply reply = bodyTooLarge ? ErrorCatalog.BODY_TOO_LARGE : ErrorCatalog.forFailure(result.cause());
+      if (reply == ErrorCatalog.PLUGIN_ERROR) {
+        LOG.warn("route {}: upstream interceptor failed", exchange.routeName(), result.cause());
+      } else {
+        LOG.debug("route {}: {}", exchange.routeName(), result.cause().getMessage());
+      }
+      use(reply);
+    } else if (result.result() == obtained && obtained != null) {
+      upstream = obtained;
+      AnswerWriter.useUpstream(exchange, obtained);
+    } else {
+      if (obtained != null) {
+        obtained.discard(); // an interceptor answered instead of the upstream's answer
+      }
+      Reply fallback = result.result() == null ? null : result.result().reply();
+      use(fallback != null ? fallback : ErrorCatalog.PLUGIN_ERROR);
+    }
+    chain.runResponse();
+  }
+
+  @Override
+  public void requestReplied(Reply reply) {
+    use(reply);
+    chain.runResponse();
+  }
+
+  @Override
+  public void responseReplaced(Reply reply) {
+    dropUpstreamAnswer();
+    use(reply);
+  }
+
+  @Override
+  public void responsePhaseDone() {
+    write();
+  }
+
+  @Override
+  public void phaseFailed(Throwable cause) {
+    call.stopBody();
+    dropUpstreamAnswer();
+    use(ErrorCatalog.forFailure(cause));
+    write();
+  }
+
+  @Override
+  public boolean finished() {
+    return finished;
+  }
+
+  @Override
+  public void onLoop(Runnable task) {
+    exchange.loop.execute(exchange.context, task);
+  }
+
+  private void use(Reply reply) {
+    answer = reply;
+    AnswerWriter.useReply(exchange, reply);
+  }
+
+  private void dropUpstreamAnswer() {
+    if (upstream != null) {
+      upstream.discard();
+      upstream = null;
+    }
+  }
+
+  private void write() {
+    if (finished) {
+      return;
+    }
+    if (bodyTooLarge && upstream != null) {
+      dropUpstreamAnswer();
+      use(ErrorCatalog.BODY_TOO_LARGE);
+    }
+    headWritten = true;
+    if (upstream != null) {
+      HttpServerResponse response = AnswerWriter.startUpstreamBody(exchange);
+      relay = new ResponseRelay(upstream.raw(), response);
+      relay.start(v -> finish(), cause -> {
+        LOG.debug("route {}: upstream broke off the answer body: {}", exchange.routeName(), cause.toString());
+        response.reset();
+        finish();
+      });
+    } else {
+      AnswerWriter.writeReply(exchange, answer).onComplete(ar -> finish());
+    }
+  }
+
+  /** The streamed request body went past the limit. */
+  private void onBodyTooLarge() {
+    bodyTooLarge = true;
+    if (headWritten) {
+      exchange.request.response().reset(); // too late for a 413: cut the exchange
+      clientGone();
+    } else {
+      call.abort(); // a pending upstream call fails, and the answer becomes the 413
+    }
+  }
+
+  private void clientGone() {
+    if (finished) {
+      return;
+    }
+    call.abort();
+    if (relay != null) {
+      relay.abort();
+    }
+    dropUpstreamAnswer();
+    finish();
+  }
+
+  private void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (relay != null) {
+      exchange.trace.bytesSent = relay.sent();
+    }
+    call.recordBytes();
+    if (headWritten && "close".equals(exchange.request.response().headers().get("connection"))) {
+      exchange.request.connection().close();
+    }
+    exchange.loop.runtime.exchangeEnded();
+    chain.complete(new ExchangeRecord(exchange, headWritten ? exchange.status : 0));
+  }
+}

@@ -1,0 +1,54 @@
+package io.portico.server;
+
+import io.portico.upstream.UpstreamClients;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client-facing listener on one event loop: an HTTP server sharing the gateway's port with the
+ * other instances, and the upstream clients of that loop. Everything an exchange touches stays on
+ * this loop.
+ */
+public final class ListenerVerticle extends VerticleBase {
+  private final GatewayRuntime runtime;
+  private final int index;
+  private HttpServer server;
+
+  public ListenerVerticle(GatewayRuntime runtime, int index) {
+    this.runtime = runtime;
+    this.index = index;
+  }
+
+  @Override
+  public Future<?> start() {
+    Loop loop = new Loop(index, context, new UpstreamClients(vertx), runtime);
+    RequestDispatcher dispatcher = new RequestDispatcher(loop);
+    server = GuardedHttpServer.create(vertx,
+        ServerOptionsFactory.create(runtime.listen(), runtime.snapshot().config().gateway().limits(),
+            runtime.snapshot().config().baseDir()),
+        runtime.limits());
+    server.requestHandler(dispatcher::handle).invalidRequestHandler(dispatcher::handleInvalid);
+    return server.listen();
+  }
+
+  /** The port this listener is bound to. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /**
+   * Stops accepting and lets open exchanges finish for up to {@code drain}: idle connections close
+   * at once, busy ones after their current answer, HTTP/2 ones with a GOAWAY.
+   */
+  public Future<Void> shutdown(Duration drain) {
+    return server.shutdown(drain.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.close();
+  }
+}

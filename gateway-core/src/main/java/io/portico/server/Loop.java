@@ -1,0 +1,35 @@
+package io.portico.server;
+
+import io.portico.upstream.UpstreamClients;
+import io.vertx.core.Context;
+
+/**
+ * The state one listener keeps for its event loop: its index (which balancer state to use), its
+ * thread, its upstream clients and request id counter. Touched only from that event loop.
+ */
+final class Loop {
+  final int index;
+  final Context context;
+  final Thread thread;
+  final UpstreamClients clients;
+  final RequestIds ids;
+  final GatewayRuntime runtime;
+
+  Loop(int index, Context context, UpstreamClients clients, GatewayRuntime runtime) {
+    this.index = index;
+    this.context = context;
+    this.thread = Thread.currentThread();
+    this.clients = clients;
+    this.ids = new RequestIds(index);
+    this.runtime = runtime;
+  }
+
+  /** Runs {@code task} on this loop: now when already on it, else queued on {@code context}. */
+  void execute(Context exchangeContext, Runnable task) {
+    if (Thread.currentThread() == thread) {
+      task.run();
+    } else {
+      exchangeContext.runOnContext(v -> task.run());
+    }
+  }
+}

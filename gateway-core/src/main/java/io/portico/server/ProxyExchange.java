@@ -1,0 +1,237 @@
+package io.portico.server;
+
+import io.portico.route.RouteRequest;
+import io.portico.spi.Exchange;
+import io.portico.spi.Key;
+import io.portico.upstream.HeaderPolicy;
+import io.portico.upstream.TrustedProxies;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
+
+/**
+ * The state of one exchange as plugins see it ({@link Exchange}) and as the route table sees it
+ * ({@link RouteRequest}). Derived values (host, client address, upstream headers) are computed on
+ * first use. Confined to the event loop of the connection.
+ */
+final class ProxyExchange implements Exchange, RouteRequest {
+  final HttpServerRequest request;
+  final Loop loop;
+  final RuntimeSnapshot snapshot;
+  final Context context;
+  private final String requestId;
+  private final String path;
+  private final long startNanos = System.nanoTime();
+  final long startMillis = System.currentTimeMillis();
+  private final boolean trustedPeer;
+
+  CompiledRoute route;
+  private String upstreamPath;
+  private String host;
+  private String clientIp;
+  private MultiMap upstreamHeaders;
+  private MultiMap additionalResponseHeaders;
+  private Attributes attributes;
+  private String consumer;
+  int status;
+  final ExchangeTrace trace = new ExchangeTrace();
+  BodyReader bodyReader;
+
+  ProxyExchange(HttpServerRequest request, Loop loop, RuntimeSnapshot snapshot, Context context, String requestId, String path) {
+    this.request = request;
+    this.loop = loop;
+    this.snapshot = snapshot;
+    this.context = context;
+    this.requestId = requestId;
+    this.path = path;
+    TrustedProxies trusted = snapshot.trustedProxies();
+    this.trustedPeer = !trusted.isEmpty() && trusted.contains(peerIp());
+  }
+
+  void route(CompiledRoute route, String upstreamPath) {
+    this.route = route;
+    this.upstreamPath = upstreamPath;
+  }
+
+  @Override
+  public String requestId() {
+    return requestId;
+  }
+
+  @Override
+  public String routeName() {
+    return route == null ? null : route.name();
+  }
+
+  @Override
+  public HttpMethod method() {
+    return request.method();
+  }
+
+  @Override
+  public String path() {
+    return path;
+  }
+
+  @Override
+  public String query() {
+    return request.query();
+  }
+
+  @Override
+  public String queryParam(String name) {
+    return request.getParam(name);
+  }
+
+  @Override
+  public String header(String name) {
+    return request.getHeader(name);
+  }
+
+  @Override
+  public String host() {
+    if (host == null) {
+      HostAndPort authority = request.authority();
+      String raw = authority == null ? "" : authority.host();
+      host = hasUpperCase(raw) ? raw.toLowerCase(java.util.Locale.ROOT) : raw;
+    }
+    return host;
+  }
+
+  @Override
+  public String scheme() {
+    if (trustedPeer) {
+      String forwarded = request.getHeader("x-forwarded-proto");
+      if (forwarded != null) {
+        return forwarded;
+      }
+    }
+    return request.isSSL() ? "https" : "http";
+  }
+
+  @Override
+  public String clientIp() {
+    if (clientIp == null) {
+      clientIp = snapshot.trustedProxies().clientIp(peerIp(), trustedPeer, request.getHeader("x-forwarded-for"));
+    }
+    return clientIp;
+  }
+
+  String peerIp() {
+    return request.remoteAddress().hostAddress();
+  }
+
+  @Override
+  public MultiMap requestHeaders() {
+    if (upstreamHeaders == null) {
+      MultiMap headers = HttpHeaders.headers();
+      HeaderPolicy.copyRequestHeaders(request.headers(), headers, trustedPeer);
+      HostAndPort authority = request.authority();
+      HeaderPolicy.setForwarding(request.headers(), headers, trustedPeer, peerIp(),
+          request.isSSL() ? "https" : "http", authority == null ? null : authority.toString(), requestId);
+      upstreamHeaders = headers;
+    }
+    return upstreamHeaders;
+  }
+
+  @Override
+  public String upstreamPath() {
+    return upstreamPath;
+  }
+
+  @Override
+  public void setUpstreamPath(String path) {
+    if (path == null || !path.startsWith("/")) {
+      throw new IllegalArgumentException("an upstream path starts with /: " + path);
+    }
+    this.upstreamPath = path;
+  }
+
+  @Override
+  public Future<Buffer> body(long maxBytes) {
+    if (bodyReader == null) {
+      bodyReader = new BodyReader(this, Math.min(maxBytes < 0 ? Long.MAX_VALUE : maxBytes, routeLimit()));
+    }
+    return bodyReader.read();
+  }
+
+  /** The route's body limit (or the listener default), {@link Long#MAX_VALUE} for none. */
+  long routeLimit() {
+    return route == null || route.maxBodySize() < 0 ? Long.MAX_VALUE : route.maxBodySize();
+  }
+
+  @Override
+  public int status() {
+    return status;
+  }
+
+  @Override
+  public MultiMap responseHeaders() {
+    return request.response().headers();
+  }
+
+  @Override
+  public MultiMap additionalResponseHeaders() {
+    if (additionalResponseHeaders == null) {
+      additionalResponseHeaders = HttpHeaders.headers();
+    }
+    return additionalResponseHeaders;
+  }
+
+  /** The additional headers if a plugin added any, else {@code null}. */
+  MultiMap additionalHeadersOrNull() {
+    return additionalResponseHeaders;
+  }
+
+  @Override
+  public String consumer() {
+    return consumer;
+  }
+
+  @Override
+  public void setConsumer(String consumer) {
+    this.consumer = consumer;
+  }
+
+  @Override
+  public <T> T get(Key<T> key) {
+    return attributes == null ? null : attributes.get(key);
+  }
+
+  @Override
+  public <T> void put(Key<T> key, T value) {
+    if (attributes == null) {
+      attributes = new Attributes();
+    }
+    attributes.put(key, value);
+  }
+
+  Attributes attributes() {
+    return attributes;
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  @Override
+  public long startNanos() {
+    return startNanos;
+  }
+
+  private static boolean hasUpperCase(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        return true;
+      }
+    }
+    return false;
+  }
+}

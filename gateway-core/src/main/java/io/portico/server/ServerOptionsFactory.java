@@ -1,0 +1,51 @@
+package io.portico.server;
+
+import io.portico.config.LimitsConfig;
+import io.portico.config.ListenConfig;
+import io.portico.config.TlsConfig;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The Vert.x options of the client-facing listener. */
+final class ServerOptionsFactory {
+  /** Netty's own limits stay a little above the guard's, so the guard is the one that answers. */
+  private static final int DECODER_SLACK = 64;
+
+  private ServerOptionsFactory() {}
+
+  static HttpServerOptions create(ListenConfig listen, LimitsConfig limits, Path baseDir) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(listen.host())
+        // port 0 picks a free port; a negative port makes all listener instances share it
+        .setPort(listen.port() == 0 ? -1 : listen.port())
+        .setTcpNoDelay(true)
+        .setIdleTimeout((int) limits.idleTimeout().toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setMaxInitialLineLength(limits.maxRequestLine() + DECODER_SLACK)
+        .setMaxHeaderSize(limits.maxHeaderSize() + DECODER_SLACK)
+        .setMaxChunkSize(64 * 1024)
+        .setCompressionSupported(false)
+        .setDecompressionSupported(false)
+        .setHandle100ContinueAutomatically(false)
+        .setInitialSettings(new Http2Settings().setMaxHeaderListSize(limits.maxHeaderSize()));
+    TlsConfig tls = listen.tls();
+    if (tls != null) {
+      options.setSsl(true)
+          .setUseAlpn(true)
+          .setKeyCertOptions(new PemKeyCertOptions()
+              .setCertPath(resolve(baseDir, tls.cert()))
+              .setKeyPath(resolve(baseDir, tls.key())));
+    } else {
+      options.setHttp2ClearTextEnabled(true);
+    }
+    return options;
+  }
+
+  private static String resolve(Path baseDir, String file) {
+    Path path = Path.of(file);
+    return (path.isAbsolute() || baseDir == null ? path : baseDir.resolve(path)).toString();
+  }
+}

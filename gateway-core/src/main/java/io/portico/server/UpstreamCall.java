@@ -1,0 +1,100 @@
+package io.portico.server;
+
+import io.portico.spi.Endpoint;
+import io.portico.spi.UpstreamFailure;
+import io.portico.spi.UpstreamResponse;
+import io.portico.upstream.ProxiedResponse;
+import io.portico.upstream.RequestBody;
+import io.portico.upstream.StreamedBody;
+import io.portico.upstream.UpstreamAttempt;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+
+/**
+ * The upstream call of one exchange, as handed to the interceptors: picks the endpoint, chooses how
+ * the body goes (buffered by a plugin, streamed, or none) and makes the try. Made at most once.
+ */
+final class UpstreamCall {
+  private final ProxyExchange exchange;
+  private final Runnable onBodyTooLarge;
+  private boolean made;
+  private UpstreamAttempt attempt;
+  private StreamedBody streamed;
+  private ProxiedResponse obtained;
+
+  UpstreamCall(ProxyExchange exchange, Runnable onBodyTooLarge) {
+    this.exchange = exchange;
+    this.onBodyTooLarge = onBodyTooLarge;
+  }
+
+  Future<UpstreamResponse> attempt() {
+    if (made) {
+      return Future.failedFuture(new IllegalStateException("the upstream call may be made only once"));
+    }
+    made = true;
+    CompiledRoute route = exchange.route;
+    Endpoint endpoint = route.upstream().pick(exchange.loop.index, exchange);
+    if (endpoint == null) {
+      return Future.failedFuture(new UpstreamFailure(UpstreamFailure.Kind.NO_ENDPOINT, null,
+          "upstream " + route.upstream().name() + " has no ready endpoint"));
+    }
+    exchange.trace.endpoint = endpoint.address();
+    exchange.trace.upstreamStarted();
+    BodyReader reader = exchange.bodyReader;
+    if (reader != null && reader.started()) {
+      return reader.read().compose(body -> send(endpoint, RequestBody.buffered(body)));
+    }
+    return send(endpoint, streamingBody());
+  }
+
+  private RequestBody streamingBody() {
+    if (!RequestFraming.hasBody(exchange.request)) {
+      return RequestBody.NONE;
+    }
+    streamed = new StreamedBody(exchange.request, RequestFraming.declaredLength(exchange.request),
+        exchange.routeLimit() == Long.MAX_VALUE ? -1 : exchange.routeLimit(),
+        RequestFraming.expectsContinue(exchange.request), onBodyTooLarge);
+    return streamed;
+  }
+
+  private Future<UpstreamResponse> send(Endpoint endpoint, RequestBody body) {
+    CompiledRoute route = exchange.route;
+    attempt = new UpstreamAttempt(endpoint, route.timeoutMillis());
+    HttpClient client = exchange.loop.clients.client(route.upstream().settings());
+    String query = exchange.query();
+    String uri = query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query;
+    return attempt.send(client, exchange.context, exchange.method(), uri, exchange.request.authority(),
+        exchange.requestHeaders(), body).map(this::obtained);
+  }
+
+  private UpstreamResponse obtained(ProxiedResponse response) {
+    obtained = response;
+    return response;
+  }
+
+  /** The upstream's answer if one arrived, else {@code null}. */
+  ProxiedResponse obtained() {
+    return obtained;
+  }
+
+  /** Stops streaming the request body (the answer no longer needs it). */
+  void stopBody() {
+    if (streamed != null) {
+      streamed.stop(true);
+    }
+  }
+
+  /** Abandons the try and the body relay. */
+  void abort() {
+    if (attempt != null) {
+      attempt.abort();
+    }
+    stopBody();
+  }
+
+  void recordBytes() {
+    if (streamed != null) {
+      exchange.trace.bytesReceived = streamed.received();
+    }
+  }
+}

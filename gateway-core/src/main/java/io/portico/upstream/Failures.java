@@ -1,0 +1,31 @@
+package io.portico.upstream;
+
+import io.portico.spi.UpstreamFailure;
+
+/** Names what went wrong with an upstream try. */
+final class Failures {
+  private Failures() {}
+
+  /** The client could not get a connection to {@code endpoint}. */
+  static UpstreamFailure connect(String endpoint, Throwable cause) {
+    return new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILURE, endpoint, describe(cause));
+  }
+
+  /** The connection failed after the request was handed to it, before an answer head. */
+  static UpstreamFailure reset(String endpoint, Throwable cause) {
+    return new UpstreamFailure(UpstreamFailure.Kind.RESET, endpoint, describe(cause));
+  }
+
+  static UpstreamFailure timeout(String endpoint, long millis) {
+    return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, endpoint, "no answer within " + millis + " ms");
+  }
+
+  static UpstreamFailure noEndpoint(String upstream) {
+    return new UpstreamFailure(UpstreamFailure.Kind.NO_ENDPOINT, null, "upstream " + upstream + " has no ready endpoint");
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message != null ? ": " + message : "");
+  }
+}

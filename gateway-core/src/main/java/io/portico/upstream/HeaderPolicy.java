@@ -1,0 +1,83 @@
+package io.portico.upstream;
+
+import io.vertx.core.MultiMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which headers cross the gateway. Hop-by-hop headers (RFC 9110 §7.6.1) and the ones a
+ * {@code Connection} header names are dropped in both directions. Towards the upstream the gateway
+ * sets {@code X-Forwarded-For/-Proto/-Host} and {@code X-Request-Id}; forwarding headers a client
+ * sent are kept only when the client is a trusted proxy, otherwise they are dropped and replaced.
+ */
+public final class HeaderPolicy {
+  static final String X_FORWARDED_FOR = "x-forwarded-for";
+  static final String X_FORWARDED_PROTO = "x-forwarded-proto";
+  static final String X_FORWARDED_HOST = "x-forwarded-host";
+  static final String X_REQUEST_ID = "x-request-id";
+
+  private HeaderPolicy() {}
+
+  /**
+   * Copies the client's request headers that may go upstream into {@code to}: everything but
+   * hop-by-hop headers, {@code Host} (sent as the authority), {@code Expect} (answered by the
+   * gateway), {@code X-Request-Id} (replaced) and, from an untrusted client, {@code Forwarded} and
+   * {@code X-Forwarded-*}.
+   */
+  public static void copyRequestHeaders(MultiMap from, MultiMap to, boolean trustedPeer) {
+    String[] named = ConnectionTokens.of(from);
+    for (Map.Entry<String, String> header : from) {
+      String name = header.getKey();
+      int kind = HeaderNames.classify(name);
+      boolean pass = kind == HeaderNames.PLAIN || kind == HeaderNames.CONTENT_LENGTH
+          || (kind == HeaderNames.FORWARDING && trustedPeer);
+      if (pass && (named.length == 0 || !ConnectionTokens.contains(named, name))) {
+        to.add(name, header.getValue());
+      }
+    }
+  }
+
+  /**
+   * Sets the forwarding headers on the upstream request {@code to}, given the client's headers
+   * {@code from} (already copied by {@link #copyRequestHeaders}).
+   *
+   * @param authority the host (and port) the client asked for, as it sent it
+   */
+  public static void setForwarding(
+      MultiMap from, MultiMap to, boolean trustedPeer, String peerIp, String scheme, String authority, String requestId) {
+    String priorFor = trustedPeer ? joined(from, X_FORWARDED_FOR) : null;
+    to.set(X_FORWARDED_FOR, priorFor == null ? peerIp : priorFor + ", " + peerIp);
+    if (!trustedPeer || from.get(X_FORWARDED_PROTO) == null) {
+      to.set(X_FORWARDED_PROTO, scheme);
+    }
+    if ((!trustedPeer || from.get(X_FORWARDED_HOST) == null) && authority != null) {
+      to.set(X_FORWARDED_HOST, authority);
+    }
+    to.set(X_REQUEST_ID, requestId);
+  }
+
+  /** Copies an upstream answer's headers that may go to the client. */
+  public static void copyResponseHeaders(MultiMap from, MultiMap to) {
+    String[] named = ConnectionTokens.of(from);
+    for (Map.Entry<String, String> header : from) {
+      String name = header.getKey();
+      if (!HeaderNames.isHopByHop(name) && (named.length == 0 || !ConnectionTokens.contains(named, name))) {
+        to.add(name, header.getValue());
+      }
+    }
+  }
+
+  /** Whether {@code name} is hop-by-hop in itself (not counting what {@code Connection} names). */
+  public static boolean isHopByHop(CharSequence name) {
+    return HeaderNames.isHopByHop(name);
+  }
+
+  private static String joined(MultiMap headers, String name) {
+    String first = headers.get(name);
+    if (first == null) {
+      return null;
+    }
+    List<String> all = headers.getAll(name);
+    return all.size() == 1 ? first : String.join(", ", all);
+  }
+}

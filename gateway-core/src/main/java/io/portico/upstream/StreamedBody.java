@@ -1,0 +1,93 @@
+package io.portico.upstream;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Streams the client's request body to the upstream with back-pressure: reading from the client
+ * pauses while the upstream connection cannot take more. Counts the bytes and stops at the route's
+ * body limit.
+ */
+public final class StreamedBody implements RequestBody {
+  private final HttpServerRequest source;
+  private final long declaredLength;
+  private final long limit;
+  private final boolean expectsContinue;
+  private final Runnable onTooLarge;
+  private HttpClientRequest target;
+  private long received;
+  private boolean stopped;
+
+  /**
+   * @param declaredLength the client's {@code Content-Length}, or -1 to send chunked
+   * @param limit the body limit in bytes, or -1 for none
+   * @param expectsContinue whether the client waits for {@code 100 Continue} before sending
+   * @param onTooLarge called (on the loop) when the body grows past {@code limit}
+   */
+  public StreamedBody(HttpServerRequest source, long declaredLength, long limit, boolean expectsContinue, Runnable onTooLarge) {
+    this.source = source;
+    this.declaredLength = declaredLength;
+    this.limit = limit;
+    this.expectsContinue = expectsContinue;
+    this.onTooLarge = onTooLarge;
+  }
+
+  @Override
+  public void sendTo(HttpClientRequest request) {
+    target = request;
+    if (declaredLength >= 0) {
+      request.putHeader("content-length", Long.toString(declaredLength));
+    } else {
+      request.setChunked(true);
+    }
+    request.drainHandler(v -> {
+      if (!stopped) {
+        source.resume();
+      }
+    });
+    source.handler(this::chunk);
+    source.endHandler(v -> {
+      if (!stopped) {
+        request.end();
+      }
+    });
+    source.exceptionHandler(t -> stop(true));
+    if (expectsContinue) {
+      source.response().writeContinue();
+    }
+    source.resume();
+  }
+
+  private void chunk(Buffer chunk) {
+    if (stopped) {
+      return;
+    }
+    received += chunk.length();
+    if (limit >= 0 && received > limit) {
+      stop(true);
+      onTooLarge.run();
+      return;
+    }
+    target.write(chunk);
+    if (target.writeQueueFull()) {
+      source.pause();
+    }
+  }
+
+  /** Bytes received from the client so far. */
+  public long received() {
+    return received;
+  }
+
+  /** Stops relaying; with {@code reset} the upstream request is aborted too. */
+  public void stop(boolean reset) {
+    if (!stopped) {
+      stopped = true;
+      source.pause();
+      if (reset && target != null) {
+        target.reset();
+      }
+    }
+  }
+}

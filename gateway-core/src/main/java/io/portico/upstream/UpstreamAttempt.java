@@ -1,0 +1,145 @@
+package io.portico.upstream;
+
+import io.portico.spi.Endpoint;
+import io.portico.spi.UpstreamFailure;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.HostAndPort;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One try of an upstream call: take a pooled connection to the endpoint, send the head and the
+ * body, wait for the answer head. The route's timeout runs from the start of the try to the answer
+ * head; when it fires the request is reset and the try fails with {@code TIMEOUT}. Confined to the
+ * exchange's event loop.
+ */
+public final class UpstreamAttempt {
+  private final Endpoint endpoint;
+  private final String address;
+  private final long timeoutMillis;
+  private final Promise<ProxiedResponse> result = Promise.promise();
+  private HttpClientRequest request;
+  private ScheduledFuture<?> timer;
+  private boolean settled;
+
+  /**
+   * @param timeoutMillis deadline for the answer head; 0 for none
+   */
+  public UpstreamAttempt(Endpoint endpoint, long timeoutMillis) {
+    this.endpoint = endpoint;
+    this.address = endpoint.address();
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  /**
+   * Sends the request; call on {@code context}, the exchange's.
+   *
+   * @param uri path and query to request
+   * @param authority the host the client asked for (sent as {@code Host}), or {@code null}
+   * @param headers headers for the upstream, already filtered
+   */
+  public Future<ProxiedResponse> send(HttpClient client, Context context, HttpMethod method, String uri,
+      HostAndPort authority, MultiMap headers, RequestBody body) {
+    if (timeoutMillis > 0) {
+      // a plain Netty timer (cheaper than a Vert.x timer), completed on the exchange's context
+      timer = ((ContextInternal) context).nettyEventLoop()
+          .schedule(() -> context.runOnContext(v -> timedOut()), timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+    RequestOptions options = new RequestOptions()
+        .setMethod(method)
+        .setHost(endpoint.host())
+        .setPort(endpoint.port())
+        .setURI(uri);
+    client.request(options).onComplete(ar -> connected(ar, authority, headers, body));
+    return result.future();
+  }
+
+  /** {@code host:port} of the endpoint of this try. */
+  public String endpoint() {
+    return address;
+  }
+
+  /** Gives up on the try (the client went away or the answer was replaced). */
+  public void abort() {
+    if (!settled) {
+      settled = true;
+      cancelTimer();
+      result.tryFail(new UpstreamFailure(UpstreamFailure.Kind.RESET, address, "aborted"));
+    }
+    if (request != null) {
+      request.reset();
+    }
+  }
+
+  private void connected(AsyncResult<HttpClientRequest> ar, HostAndPort authority, MultiMap headers, RequestBody body) {
+    if (ar.failed()) {
+      settle(null, Failures.connect(address, ar.cause()));
+      return;
+    }
+    request = ar.result();
+    if (settled) {
+      request.reset();
+      return;
+    }
+    if (authority != null) {
+      request.authority(authority);
+    }
+    request.headers().addAll(headers);
+    request.response().onComplete(this::answered);
+    body.sendTo(request);
+  }
+
+  private void answered(AsyncResult<HttpClientResponse> ar) {
+    if (ar.failed()) {
+      settle(null, Failures.reset(address, ar.cause()));
+      return;
+    }
+    HttpClientResponse response = ar.result();
+    response.pause(); // the body waits for the response chain
+    if (settled) {
+      request.reset();
+      return;
+    }
+    settle(new ProxiedResponse(response, address), null);
+  }
+
+  private void timedOut() {
+    timer = null;
+    if (!settled) {
+      settle(null, Failures.timeout(address, timeoutMillis));
+      if (request != null) {
+        request.reset();
+      }
+    }
+  }
+
+  private void settle(ProxiedResponse response, UpstreamFailure failure) {
+    if (settled) {
+      return;
+    }
+    settled = true;
+    cancelTimer();
+    if (failure != null) {
+      result.fail(failure);
+    } else {
+      result.complete(response);
+    }
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+}
