@@ -185,7 +185,7 @@ final class ExchangeDriver implements ChainRunner.Listener {
   }
 
   private void clientGone() {
-    if (finished) {
+    if (finished || (relay != null && relay.ended())) {
       return;
     }
     call.abort();

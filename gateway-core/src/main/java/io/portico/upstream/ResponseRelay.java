@@ -14,6 +14,7 @@ public final class ResponseRelay {
   private final HttpServerResponse target;
   private long sent;
   private boolean stopped;
+  private boolean ended;
 
   public ResponseRelay(HttpClientResponse source, HttpServerResponse target) {
     this.source = source;
@@ -41,6 +42,8 @@ public final class ResponseRelay {
     });
     source.endHandler(v -> {
       if (!stopped) {
+        stopped = true; // the upstream answer is complete: nothing left to abort
+        ended = true;
         target.end().onComplete(ar -> onEnd.handle(null));
       }
     });
@@ -58,6 +61,14 @@ public final class ResponseRelay {
     }
   }
 
+  /**
+   * Whether the whole upstream body arrived and the client answer is being ended. Over HTTP/2 the
+   * client stream may report closing before that end completes: that is not the client leaving.
+   */
+  public boolean ended() {
+    return ended;
+  }
+
   /** Body bytes passed to the client so far. */
   public long sent() {
     return sent;
@@ -66,9 +77,8 @@ public final class ResponseRelay {
   /** Stops relaying and resets the upstream request (the client went away). */
   public void abort() {
     if (!stopped) {
-      stopped = true;
-      source.exceptionHandler(ignored -> { });
-      source.request().reset();
+      stopped = true; // the exception handler set in start() ignores what the reset causes
+      source.request().reset(); // a no-op once the upstream exchange completed
     }
   }
 }

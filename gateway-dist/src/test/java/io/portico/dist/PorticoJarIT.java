@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The runnable jar as a user runs it: {@code demo}, {@code validate}, and SIGTERM. */
 class PorticoJarIT {
   private static final Path JAR = Path.of("target", "portico.jar");
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
   @TempDir
   Path dir;
