@@ -53,7 +53,9 @@ final class BodyReader {
     body = Buffer.buffer(declared > 0 ? (int) Math.min(declared, 1 << 20) : 1024);
     request.handler(chunk -> {
       if (body.length() + (long) chunk.length() > limit) {
-        request.pause();
+        if (!request.isEnded()) {
+          request.pause();
+        }
         request.handler(null);
         promise.tryFail(new BodyTooLargeException(limit));
       } else {
@@ -66,7 +68,9 @@ final class BodyReader {
     if (RequestFraming.expectsContinue(request)) {
       request.response().writeContinue();
     }
-    request.resume();
+    if (!request.isEnded()) {
+      request.resume();
+    }
     return promise.future();
   }
 }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * the chain's interceptors, response phase, writing the answer, and {@code onComplete} exactly
  * once, also when the client goes away. Runs on the exchange's event loop.
  */
-final class ExchangeDriver implements ChainRunner.Listener {
+final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeDriver.class);
 
   private final ProxyExchange exchange;
@@ -46,7 +46,7 @@ final class ExchangeDriver implements ChainRunner.Listener {
       write();
       return;
     }
-    if (!RequestFraming.hasBody(exchange.request)) {
+    if (!RequestFraming.hasBody(exchange.request) && !exchange.request.isEnded() && !WebSocketRelay.isUpgrade(exchange)) {
       exchange.request.resume(); // nothing to stream: let the request end now
     }
     chain.runRequest();
@@ -54,6 +54,10 @@ final class ExchangeDriver implements ChainRunner.Listener {
 
   @Override
   public void requestPhaseDone() {
+    if (WebSocketRelay.isUpgrade(exchange)) {
+      new WebSocketRelay(exchange, this).start();
+      return;
+    }
     UpstreamInterceptor[] interceptors = exchange.route.chain().interceptors();
     Future<UpstreamResponse> response = interceptors.length == 0 ? call.attempt() : intercepted(interceptors, 0);
     if (response.isComplete()) {
@@ -130,6 +134,23 @@ final class ExchangeDriver implements ChainRunner.Listener {
   }
 
   @Override
+  public void webSocketRefused(Reply reply) {
+    use(reply);
+    write();
+  }
+
+  @Override
+  public void webSocketOpened() {
+    headWritten = true;
+    exchange.status = 101;
+  }
+
+  @Override
+  public void webSocketClosed() {
+    finish();
+  }
+
+  @Override
   public boolean finished() {
     return finished;
   }
@@ -162,7 +183,7 @@ final class ExchangeDriver implements ChainRunner.Listener {
     headWritten = true;
     if (upstream != null) {
       HttpServerResponse response = AnswerWriter.startUpstreamBody(exchange);
-      relay = new ResponseRelay(upstream.raw(), response);
+      relay = new ResponseRelay(upstream.raw(), response, declaredLength(response));
       relay.start(v -> finish(), cause -> {
         LOG.debug("route {}: upstream broke off the answer body: {}", exchange.routeName(), cause.toString());
         response.reset();
@@ -170,6 +191,18 @@ final class ExchangeDriver implements ChainRunner.Listener {
       });
     } else {
       AnswerWriter.writeReply(exchange, answer).onComplete(ar -> finish());
+    }
+  }
+
+  private static long declaredLength(HttpServerResponse response) {
+    String value = response.headers().get("content-length");
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
@@ -184,8 +217,16 @@ final class ExchangeDriver implements ChainRunner.Listener {
     }
   }
 
+  /**
+   * The client connection closed, or (HTTP/2) the stream closed, which also happens right after a
+   * complete answer: then there is nothing to abort.
+   */
   private void clientGone() {
-    if (finished || (relay != null && relay.ended())) {
+    if (finished) {
+      return;
+    }
+    if (relay != null && relay.ended()) {
+      finish();
       return;
     }
     call.abort();

@@ -9,6 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * listener settings fixed at start, and the count of exchanges in flight.
  */
 public final class GatewayRuntime {
+  /** Each gateway binding "a free port" gets its own negative port number, shared by its listeners. */
+  private static final AtomicInteger FREE_PORT_KEYS = new AtomicInteger();
+
+  private final int bindPort;
   private final ListenConfig listen;
   private final ListenerLimits limits;
   private final MeterRegistry meterRegistry;
@@ -19,6 +23,7 @@ public final class GatewayRuntime {
   public GatewayRuntime(RuntimeSnapshot initial, MeterRegistry meterRegistry) {
     this.snapshot = initial;
     this.listen = initial.config().gateway().listen();
+    this.bindPort = listen.port() == 0 ? -1 - (FREE_PORT_KEYS.getAndIncrement() % 30000) : listen.port();
     this.limits = ListenerLimits.of(initial.config().gateway().limits());
     this.meterRegistry = meterRegistry;
   }
@@ -30,6 +35,15 @@ public final class GatewayRuntime {
   /** Makes {@code next} the snapshot new exchanges use. */
   public void swap(RuntimeSnapshot next) {
     this.snapshot = next;
+  }
+
+  /**
+   * The port the listeners bind: the configured one, or for port 0 a negative number unique to this
+   * gateway, which makes Vert.x pick one free port and share it between this gateway's listeners
+   * only.
+   */
+  int bindPort() {
+    return bindPort;
   }
 
   public ListenConfig listen() {

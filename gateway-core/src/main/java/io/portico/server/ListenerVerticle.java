@@ -27,7 +27,7 @@ public final class ListenerVerticle extends VerticleBase {
     Loop loop = new Loop(index, context, new UpstreamClients(vertx), runtime);
     RequestDispatcher dispatcher = new RequestDispatcher(loop);
     server = GuardedHttpServer.create(vertx,
-        ServerOptionsFactory.create(runtime.listen(), runtime.snapshot().config().gateway().limits(),
+        ServerOptionsFactory.create(runtime.listen(), runtime.bindPort(), runtime.snapshot().config().gateway().limits(),
             runtime.snapshot().config().baseDir()),
         runtime.limits());
     server.requestHandler(dispatcher::handle).invalidRequestHandler(dispatcher::handleInvalid);

@@ -24,7 +24,9 @@ final class RequestDispatcher {
   }
 
   void handle(HttpServerRequest request) {
-    request.pause(); // the body waits until the upstream request is ready
+    if (!request.isEnded()) {
+      request.pause(); // the body waits until the upstream request is ready
+    }
     RuntimeSnapshot snapshot = loop.runtime.snapshot();
     String requestId = loop.ids.resolve(request.getHeader("x-request-id"));
     if (request.version() == HttpVersion.HTTP_2 && request.headers().size() > loop.runtime.limits().maxHeaders()) {
@@ -72,7 +74,9 @@ final class RequestDispatcher {
       response.headers().set("connection", "close");
       write(response, reply, requestId).onComplete(ar -> request.connection().close());
     } else {
-      request.resume();
+      if (!request.isEnded()) {
+        request.resume();
+      }
       write(response, reply, requestId);
     }
   }

@@ -98,13 +98,13 @@ final class RequestFramingGuard extends ChannelDuplexHandler {
           cancelDeadline();
           break;
         case FramingScanner.PREFACE:
-          pass(ctx, buf, start, end);
           leave(ctx);
+          passRest(ctx, buf, start);
           return;
         case FramingScanner.UPGRADE:
-          pass(ctx, buf, start, pos);
-          upgradePending = true;
+          upgradePending = true; // before passing: the answer may be written while the request is decoded
           cancelDeadline();
+          pass(ctx, buf, start, pos);
           if (pos < end) {
             held = ctx.alloc().buffer(end - pos).writeBytes(buf, pos, end - pos);
           }
@@ -122,10 +122,17 @@ final class RequestFramingGuard extends ChannelDuplexHandler {
       held = ctx.alloc().buffer(end - messageStart).writeBytes(buf, messageStart, end - messageStart);
       buf.release();
       armDeadline(ctx);
-    } else if (start == buf.readerIndex() && end == buf.writerIndex()) {
+    } else {
+      passRest(ctx, buf, start);
+    }
+  }
+
+  /** Passes {@code buf} on from {@code start} to its end, handing over the reference. */
+  private static void passRest(ChannelHandlerContext ctx, ByteBuf buf, int start) {
+    if (start == buf.readerIndex()) {
       ctx.fireChannelRead(buf);
     } else {
-      pass(ctx, buf, start, end);
+      pass(ctx, buf, start, buf.writerIndex());
       buf.release();
     }
   }

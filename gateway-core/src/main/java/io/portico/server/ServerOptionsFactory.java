@@ -16,11 +16,14 @@ final class ServerOptionsFactory {
 
   private ServerOptionsFactory() {}
 
-  static HttpServerOptions create(ListenConfig listen, LimitsConfig limits, Path baseDir) {
+  /**
+   * @param port the port to bind; negative for a free port that all servers given the same
+   *     negative number share (Vert.x's convention), see {@link GatewayRuntime#bindPort()}
+   */
+  static HttpServerOptions create(ListenConfig listen, int port, LimitsConfig limits, Path baseDir) {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(listen.host())
-        // port 0 picks a free port; a negative port makes all listener instances share it
-        .setPort(listen.port() == 0 ? -1 : listen.port())
+        .setPort(port)
         .setTcpNoDelay(true)
         .setIdleTimeout((int) limits.idleTimeout().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)

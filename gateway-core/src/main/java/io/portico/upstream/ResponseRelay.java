@@ -8,17 +8,25 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * Streams an upstream answer's body to the client with back-pressure: reading from the upstream
  * pauses while the client connection cannot take more. Counts the bytes sent.
+ *
+ * <p>The chunk that completes a body of known length is held back and written with the end of the
+ * answer: the decoder hands both over in the same read, and the head, the body and its end then
+ * leave in one write instead of two (a syscall saved on every small answer).
  */
 public final class ResponseRelay {
   private final HttpClientResponse source;
   private final HttpServerResponse target;
+  private final long length;
   private long sent;
+  private Buffer last;
   private boolean stopped;
   private boolean ended;
 
-  public ResponseRelay(HttpClientResponse source, HttpServerResponse target) {
+  /** @param length the body's declared length, or -1 when unknown */
+  public ResponseRelay(HttpClientResponse source, HttpServerResponse target, long length) {
     this.source = source;
     this.target = target;
+    this.length = length;
   }
 
   /**
@@ -42,9 +50,11 @@ public final class ResponseRelay {
     });
     source.endHandler(v -> {
       if (!stopped) {
-        stopped = true; // the upstream answer is complete: nothing left to abort
+        stopped = true; // the whole body is in: nothing left to abort
         ended = true;
-        target.end().onComplete(ar -> onEnd.handle(null));
+        Buffer tail = last;
+        last = null;
+        (tail == null ? target.end() : target.end(tail)).onComplete(ar -> onEnd.handle(null));
       }
     });
     source.resume();
@@ -55,18 +65,14 @@ public final class ResponseRelay {
       return;
     }
     sent += chunk.length();
+    if (sent == length) {
+      last = chunk; // the end follows in the same read
+      return;
+    }
     target.write(chunk);
     if (target.writeQueueFull()) {
       source.pause();
     }
-  }
-
-  /**
-   * Whether the whole upstream body arrived and the client answer is being ended. Over HTTP/2 the
-   * client stream may report closing before that end completes: that is not the client leaving.
-   */
-  public boolean ended() {
-    return ended;
   }
 
   /** Body bytes passed to the client so far. */
@@ -74,11 +80,17 @@ public final class ResponseRelay {
     return sent;
   }
 
+  /** Whether the upstream body ended and its end was handed to the client response. */
+  public boolean ended() {
+    return ended;
+  }
+
   /** Stops relaying and resets the upstream request (the client went away). */
   public void abort() {
     if (!stopped) {
-      stopped = true; // the exception handler set in start() ignores what the reset causes
-      source.request().reset(); // a no-op once the upstream exchange completed
+      stopped = true;
+      source.exceptionHandler(ignored -> { });
+      source.request().reset();
     }
   }
 }

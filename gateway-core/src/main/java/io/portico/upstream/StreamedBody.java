@@ -17,6 +17,7 @@ public final class StreamedBody implements RequestBody {
   private final Runnable onTooLarge;
   private HttpClientRequest target;
   private long received;
+  private Buffer last;
   private boolean stopped;
 
   /**
@@ -42,21 +43,30 @@ public final class StreamedBody implements RequestBody {
       request.setChunked(true);
     }
     request.drainHandler(v -> {
-      if (!stopped) {
+      if (!stopped && !source.isEnded()) {
         source.resume();
       }
     });
     source.handler(this::chunk);
     source.endHandler(v -> {
       if (!stopped) {
-        request.end();
+        stopped = true; // all of the body is in: nothing left to stop
+        Buffer tail = last;
+        last = null;
+        if (tail == null) {
+          request.end();
+        } else {
+          request.end(tail);
+        }
       }
     });
     source.exceptionHandler(t -> stop(true));
     if (expectsContinue) {
       source.response().writeContinue();
     }
-    source.resume();
+    if (!source.isEnded()) {
+      source.resume();
+    }
   }
 
   private void chunk(Buffer chunk) {
@@ -69,8 +79,12 @@ public final class StreamedBody implements RequestBody {
       onTooLarge.run();
       return;
     }
+    if (received == declaredLength) {
+      last = chunk; // the end follows in the same read: head, body and end leave in one write
+      return;
+    }
     target.write(chunk);
-    if (target.writeQueueFull()) {
+    if (target.writeQueueFull() && !source.isEnded()) {
       source.pause();
     }
   }
@@ -84,7 +98,9 @@ public final class StreamedBody implements RequestBody {
   public void stop(boolean reset) {
     if (!stopped) {
       stopped = true;
-      source.pause();
+      if (!source.isEnded()) {
+        source.pause();
+      }
       if (reset && target != null) {
         target.reset();
       }

@@ -200,6 +200,24 @@ class HostileInputTest {
     assertThat(backend.last().body().toString()).isEqualTo("abcde");
   }
 
+  @Test
+  void declinedUpgradeKeepsTheConnectionUsable() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(3000);
+      OutputStream out = socket.getOutputStream();
+      out.write("GET /first HTTP/1.1\r\nHost: a\r\nUpgrade: something\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] buffer = new byte[4096];
+      int n = socket.getInputStream().read(buffer);
+      assertThat(new String(buffer, 0, n, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200").endsWith("GET /first");
+      out.write("GET /second HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      n = socket.getInputStream().read(buffer);
+      assertThat(new String(buffer, 0, n, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200").endsWith("GET /second");
+    }
+    assertThat(backend.received()).extracting(RecordingBackend.Received::uri).containsExactly("/first", "/second");
+  }
+
   static String unescape(String value) {
     return value.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t");
   }

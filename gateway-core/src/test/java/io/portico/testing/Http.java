@@ -25,8 +25,9 @@ public final class Http {
 
   public static Answer send(HttpClient client, RequestOptions options, Buffer body) {
     return Await.result(client.request(options)
-        .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> response.body().map(b -> new Answer(response.statusCode(), response.headers(), b.toString()))));
+        // nested compose: the body handler is set on the event loop as the head arrives (no race)
+        .compose(request -> (body == null ? request.send() : request.send(body))
+            .compose(response -> response.body().map(b -> new Answer(response.statusCode(), response.headers(), b.toString())))));
   }
 
   /** A loopback port nothing listens on (bound then released). */

@@ -23,10 +23,12 @@ public abstract class TracePluginFactory implements PluginFactory<TracePluginFac
    * @param delayMillis complete onRequest after this delay (asynchronously)
    * @param replaceStatus replace the answer with this status in onResponse
    */
-  public record Config(Integer replyStatus, Boolean fail, Integer delayMillis, Integer replaceStatus, String addHeader) {
+  public record Config(Integer replyStatus, Boolean fail, Integer delayMillis, Integer replaceStatus, String addHeader,
+      String tag, Boolean failCreate) {
     public Config {
       fail = fail != null ? fail : Boolean.FALSE;
       delayMillis = delayMillis != null ? delayMillis : 0;
+      failCreate = failCreate != null ? failCreate : Boolean.FALSE;
     }
   }
 
@@ -60,10 +62,23 @@ public abstract class TracePluginFactory implements PluginFactory<TracePluginFac
 
   @Override
   public Plugin create(Config config, PluginContext context) {
+    if (config.failCreate()) {
+      throw new IllegalStateException("plugin " + name + " refuses to be created");
+    }
+    TraceLog.add("lifecycle " + name + ".create " + context.routeName() + " " + config.tag());
     return new Plugin() {
+      @Override
+      public Future<Void> close() {
+        TraceLog.add("lifecycle " + name + ".close " + context.routeName() + " " + config.tag());
+        return Future.succeededFuture();
+      }
+
       @Override
       public Future<Decision> onRequest(Exchange exchange) {
         TraceLog.add(exchange.requestId() + " " + name + ".onRequest");
+        if (config.tag() != null) {
+          exchange.additionalResponseHeaders().set("x-tag", config.tag());
+        }
         if (config.addHeader() != null) {
           exchange.requestHeaders().set(config.addHeader(), name);
           exchange.additionalResponseHeaders().set(config.addHeader(), name);
