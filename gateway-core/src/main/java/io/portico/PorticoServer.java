@@ -4,7 +4,9 @@ import io.portico.admin.AdminServer;
 import io.portico.config.ConfigException;
 import io.portico.config.ConfigLoader;
 import io.portico.config.ValidatedConfig;
+import io.portico.plugin.PluginJars;
 import io.portico.plugin.PluginRegistry;
+import io.portico.plugin.PluginsDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -128,7 +130,13 @@ public final class PorticoServer {
      */
     public Future<PorticoServer> start() {
       Objects.requireNonNull(config, "config");
-      PluginRegistry plugins = registry != null ? registry : PluginRegistry.load(Thread.currentThread().getContextClassLoader());
+      PluginRegistry plugins;
+      try {
+        plugins = registry != null ? registry
+            : PluginJars.registry(PluginsDirectory.of(config), Thread.currentThread().getContextClassLoader());
+      } catch (IllegalStateException e) {
+        return Future.failedFuture(e);
+      }
       ConfigLoader loader = new ConfigLoader(plugins);
       ValidatedConfig first;
       try {

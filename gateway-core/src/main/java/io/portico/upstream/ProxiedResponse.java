@@ -37,7 +37,11 @@ public final class ProxiedResponse implements UpstreamResponse {
 
   /** Throws the body away by resetting the upstream request (its connection is not reused). */
   public void discard() {
-    response.exceptionHandler(ignored -> { }); // the reset is ours: nothing to report
+    try {
+      response.exceptionHandler(ignored -> { }); // the reset is ours: nothing to report
+    } catch (IllegalStateException alreadyEnded) {
+      return; // Vert.x refuses handlers on a fully read response, and there is nothing to reset
+    }
     response.request().reset();
   }
 }

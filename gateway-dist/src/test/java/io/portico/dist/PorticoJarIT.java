@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The runnable jar as a user runs it: {@code demo}, {@code validate}, and SIGTERM. */
 class PorticoJarIT {
   private static final Path JAR = Path.of("target", "portico.jar");
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
   @TempDir
   Path dir;
@@ -98,6 +98,70 @@ class PorticoJarIT {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
+  }
+
+  @Test
+  void dropInPluginJarActsOnRequests() throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins.d"));
+    Files.copy(exampleJar(), plugins.resolve("api-key-auth.jar"));
+    Files.writeString(dir.resolve("keys.txt"), "k-alice=alice\n");
+    int listen = freePort();
+    int admin = freePort();
+    int backend = freePort();
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(config, """
+        listen: { host: 127.0.0.1, port: %d }
+        admin: { host: 127.0.0.1, port: %d }
+        plugins-dir: %s
+        upstreams: [{ name: echo, endpoints: [127.0.0.1:%d] }]
+        routes:
+          - name: api
+            match: { path-prefix: /api }
+            upstream: echo
+            plugins: { api-key-auth: { keys-file: keys.txt } }
+        """.formatted(listen, admin, plugins, backend));
+    Process process = new ProcessBuilder("java", "-jar", JAR.toString(), "demo", "--config", config.toString(),
+        "--backends", String.valueOf(backend))
+        .redirectErrorStream(true).redirectOutput(dir.resolve("portico.log").toFile()).start();
+    try {
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+          .until(() -> get("http://127.0.0.1:" + admin + "/readyz").statusCode() == 200);
+      assertThat(get("http://127.0.0.1:" + listen + "/api/x").statusCode()).isEqualTo(401);
+      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listen + "/api/x"))
+          .header("X-Api-Key", "k-alice").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.body()).contains("\"x-consumer\":\"alice\"");
+    } finally {
+      process.destroy();
+      process.waitFor(30, TimeUnit.SECONDS);
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void brokenPluginJarStopsTheStartAndIsNamed() throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins.d"));
+    Files.writeString(plugins.resolve("broken.jar"), "this is not a jar");
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(config, """
+        listen: { host: 127.0.0.1, port: %d }
+        admin: { host: 127.0.0.1, port: %d }
+        plugins-dir: %s
+        upstreams: [{ name: echo, endpoints: [127.0.0.1:9] }]
+        routes: [{ name: all, match: { path-prefix: / }, upstream: echo }]
+        """.formatted(freePort(), freePort(), plugins));
+    Process process = new ProcessBuilder("java", "-jar", JAR.toString(), "run", "--config", config.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isEqualTo(1);
+    assertThat(output).contains("broken.jar");
+  }
+
+  private static Path exampleJar() throws IOException {
+    try (var files = Files.list(Path.of("..", "plugins", "examples", "api-key-auth", "target"))) {
+      return files.filter(p -> p.getFileName().toString().matches("api-key-auth-.*\\.jar")).findFirst().orElseThrow();
+    }
   }
 
   private HttpResponse<String> get(String url) throws IOException, InterruptedException {

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,13 +39,30 @@ public final class TestGateway implements AutoCloseable {
     this.dir = dir;
     this.file = file;
     this.server = server;
-    this.client = server.vertx().createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1"));
+    // enough connections for tests that send many requests at once
+    this.client = server.vertx().createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1"),
+        new PoolOptions().setHttp1MaxSize(128));
   }
 
   /** Starts a gateway on {@code yaml}; its listen and admin ports are replaced by free ones. */
   public static TestGateway start(String yaml) {
+    return start(yaml, dir -> {});
+  }
+
+  /** Files the config refers to, written into the config's folder before the gateway starts. */
+  @FunctionalInterface
+  public interface ConfigFiles {
+    void write(Path configDir) throws IOException;
+  }
+
+  /**
+   * Starts a gateway on {@code yaml} after {@code files} wrote what the config refers to (keys,
+   * certificates) into the config's folder.
+   */
+  public static TestGateway start(String yaml, ConfigFiles files) {
     try {
       Path dir = Files.createTempDirectory("portico-test");
+      files.write(dir);
       Path file = dir.resolve("gateway.yaml");
       Files.writeString(file, yaml);
       PorticoServer server = Blocking.await(PorticoServer.builder().config(file).adjust(TestGateway::onFreePorts).start());

@@ -1,0 +1,66 @@
+package com.example.portico.apikey;
+
+import io.portico.spi.ConfigErrors;
+import io.portico.spi.Plugin;
+import io.portico.spi.PluginContext;
+import io.portico.spi.PluginFactory;
+import io.portico.spi.Stage;
+import java.time.Duration;
+
+/**
+ * {@code api-key-auth}: lets a request through only with a known API key, and records the key's
+ * owner as the exchange's consumer (so {@code rate-limit} can key on {@code consumer}).
+ */
+public final class ApiKeyAuthPluginFactory implements PluginFactory<ApiKeyAuthPluginFactory.Config> {
+
+  /**
+   * @param keysFile a file of {@code key=consumer} lines, relative to the config file
+   * @param header the request header carrying the key, default {@code X-Api-Key}
+   * @param consumerHeader the header telling the upstream who called, default {@code X-Consumer}
+   * @param reloadInterval how often the keys file is read again, default 10s
+   */
+  public record Config(String keysFile, String header, String consumerHeader, Duration reloadInterval) {
+    public Config {
+      header = header != null ? header : "X-Api-Key";
+      consumerHeader = consumerHeader != null ? consumerHeader : "X-Consumer";
+      reloadInterval = reloadInterval != null ? reloadInterval : Duration.ofSeconds(10);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "api-key-auth";
+  }
+
+  @Override
+  public Stage stage() {
+    return Stage.AUTHN;
+  }
+
+  @Override
+  public int priority() {
+    return 100;
+  }
+
+  @Override
+  public Class<Config> configType() {
+    return Config.class;
+  }
+
+  @Override
+  public void validate(Config config, ConfigErrors errors) {
+    if (config.keysFile() == null || config.keysFile().isBlank()) {
+      errors.add("keys-file", "is required: a file of key=consumer lines");
+    }
+    if (config.reloadInterval().toMillis() < 100) {
+      errors.add("reload-interval", "must be at least 100ms");
+    }
+  }
+
+  /** Called off the event loop, so reading the keys file once here is allowed. */
+  @Override
+  public Plugin create(Config config, PluginContext context) {
+    KeyStore keys = new KeyStore(context.vertx(), context.resolvePath(config.keysFile()), config.reloadInterval());
+    return new ApiKeyAuthPlugin(config, keys);
+  }
+}

@@ -1,0 +1,132 @@
+package io.portico.plugins.jwt;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.micrometer.core.instrument.Counter;
+import io.portico.spi.Decision;
+import io.portico.spi.Exchange;
+import io.portico.spi.Plugin;
+import io.portico.spi.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Authenticates each request by its bearer token. Verified tokens are cached until their expiry,
+ * so a repeated token costs a hash lookup instead of a signature check.
+ */
+final class JwtAuthPlugin implements Plugin {
+  private static final String REALM = "Bearer realm=\"portico\"";
+  private static final Reply MISSING = Reply.error(401, "missing_token", "a bearer token is required")
+      .withHeader("WWW-Authenticate", REALM);
+
+  private final JwtAuthConfig config;
+  private final TokenVerifier verifier;
+  private final List<KeySource> sources;
+  private final Cache<String, VerifiedToken> verified;
+  private final Counter accepted;
+  private final Counter refused;
+
+  JwtAuthPlugin(JwtAuthConfig config, TokenVerifier verifier, List<KeySource> sources, Counter accepted, Counter refused) {
+    this.config = config;
+    this.verifier = verifier;
+    this.sources = sources;
+    this.accepted = accepted;
+    this.refused = refused;
+    this.verified = Caffeine.newBuilder()
+        .maximumSize(config.cacheSize())
+        .expireAfter(new Expiry<String, VerifiedToken>() {
+          @Override
+          public long expireAfterCreate(String key, VerifiedToken token, long now) {
+            long millis = token.expiresAtMillis() - System.currentTimeMillis();
+            return TimeUnit.MILLISECONDS.toNanos(Math.max(0, Math.min(millis, TimeUnit.DAYS.toMillis(1))));
+          }
+
+          @Override
+          public long expireAfterUpdate(String key, VerifiedToken token, long now, long current) {
+            return current;
+          }
+
+          @Override
+          public long expireAfterRead(String key, VerifiedToken token, long now, long current) {
+            return current;
+          }
+        })
+        .build();
+  }
+
+  @Override
+  public Future<Decision> onRequest(Exchange exchange) {
+    MultiMap headers = exchange.requestHeaders();
+    config.claimsToHeaders().values().forEach(headers::remove); // never trust the client's copies
+    String token = TokenExtractor.extract(exchange, config);
+    if (token == null) {
+      return anonymousAllowed(exchange.path()) ? Decision.CONTINUE : refuse(MISSING);
+    }
+    if (token.length() > config.maxTokenSize()) {
+      return refuse(invalid(Rejection.invalid("token too large")));
+    }
+    VerifiedToken cached = verified.getIfPresent(token);
+    if (cached != null && cached.notBeforeMillis() <= System.currentTimeMillis()) {
+      return admit(exchange, cached);
+    }
+    return verifier.verify(token).map(outcome -> {
+      if (outcome instanceof VerifiedToken ok) {
+        verified.put(token, ok);
+        return admitNow(exchange, ok);
+      }
+      refused.increment();
+      return invalid((Rejection) outcome);
+    });
+  }
+
+  private boolean anonymousAllowed(String path) {
+    for (String prefix : config.anonymousPaths()) {
+      if (path.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Future<Decision> admit(Exchange exchange, VerifiedToken token) {
+    return Future.succeededFuture(admitNow(exchange, token));
+  }
+
+  private Decision admitNow(Exchange exchange, VerifiedToken token) {
+    accepted.increment();
+    if (token.consumer() != null) {
+      exchange.setConsumer(token.consumer());
+    }
+    token.headers().forEach(exchange.requestHeaders()::set);
+    if (config.stripCredential()) {
+      TokenExtractor.strip(exchange, config);
+    }
+    return Decision.next();
+  }
+
+  private Future<Decision> refuse(Reply reply) {
+    refused.increment();
+    return reply.asFuture();
+  }
+
+  private static Reply invalid(Rejection rejection) {
+    String error = rejection.insufficientScope() ? "insufficient_scope" : "invalid_token";
+    String challenge = REALM + ", error=\"" + error + "\", error_description=\"" + rejection.description() + "\"";
+    return Reply.error(rejection.insufficientScope() ? 403 : 401, error, rejection.description())
+        .withHeader("WWW-Authenticate", challenge);
+  }
+
+  @Override
+  public Future<Void> warmUp() {
+    return Future.all(sources.stream().map(KeySource::ready).toList()).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> close() {
+    sources.forEach(KeySource::close);
+    return Future.succeededFuture();
+  }
+}

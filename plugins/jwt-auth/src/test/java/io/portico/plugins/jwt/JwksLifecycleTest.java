@@ -1,0 +1,99 @@
+package io.portico.plugins.jwt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.RSAKey;
+import io.portico.testkit.TestBackend;
+import io.portico.testkit.TestGateway;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** Key rotation under load, an IdP outage, and readiness waiting for the first key set. */
+class JwksLifecycleTest {
+
+  private static String gatewayConfig(String backend, String jwksUri) {
+    return """
+        upstreams: [{ name: b, endpoints: [%s] }]
+        routes:
+          - name: api
+            match: { path-prefix: /api }
+            upstream: b
+            plugins:
+              jwt-auth: { issuer: %s, audiences: [users], jwks-uri: %s, unknown-kid-cooldown: 1s }
+        """.formatted(backend, Idp.ISSUER, jwksUri);
+  }
+
+  @Test
+  void rotationUnderSteadyLoadRejectsNoValidToken() throws Exception {
+    try (Idp idp = new Idp(); TestBackend backend = TestBackend.start();
+        TestGateway gateway = TestGateway.start(gatewayConfig(backend.address(), idp.jwksUri()))) {
+      AtomicReference<Supplier<String>> minter = new AtomicReference<>(
+          () -> idp.token("u", c -> c.jwtID(UUID.randomUUID().toString())));
+      AtomicInteger ok = new AtomicInteger();
+      AtomicInteger refused = new AtomicInteger();
+      ExecutorService clients = Executors.newFixedThreadPool(8);
+      long start = System.nanoTime();
+      for (int i = 0; i < 400; i++) { // 100 requests a second for 4 seconds
+        long due = start + i * 10_000_000L;
+        LockSupport.parkNanos(due - System.nanoTime());
+        if (i == 150) { // the IdP rotates: a new key is published and new tokens use it
+          RSAKey next = Idp.newKey("k2");
+          idp.publish(next);
+          minter.set(() -> Idp.sign(next, new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k2").build(), "u",
+              c -> c.jwtID(UUID.randomUUID().toString())));
+        }
+        String token = minter.get().get();
+        clients.submit(() -> {
+          int status = gateway.get("/api/x", "Authorization", "Bearer " + token).status();
+          (status == 200 ? ok : refused).incrementAndGet();
+        });
+      }
+      clients.shutdown();
+      assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(refused.get()).isZero();
+      assertThat(ok.get()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void validTokensKeepPassingWhileTheIdpIsDown() {
+    try (Idp idp = new Idp(); TestBackend backend = TestBackend.start();
+        TestGateway gateway = TestGateway.start(gatewayConfig(backend.address(), idp.jwksUri()))) {
+      assertThat(gateway.get("/api/x", "Authorization", "Bearer " + idp.token("a", c -> { })).status()).isEqualTo(200);
+      idp.stop();
+      for (int i = 0; i < 5; i++) { // new tokens, so not served from the verified-token cache
+        String token = idp.token("user" + i, c -> c.jwtID(UUID.randomUUID().toString()));
+        assertThat(gateway.get("/api/x", "Authorization", "Bearer " + token).status()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void readyOnlyOnceTheKeysAreFetched() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    try (Idp idp = new Idp(); TestBackend backend = TestBackend.start()) {
+      idp.stop(); // the IdP is not up yet when the gateway starts
+      try (TestGateway gateway = TestGateway.start(gatewayConfig(backend.address(), "http://127.0.0.1:" + port + "/jwks.json"))) {
+        assertThat(gateway.admin("/readyz").status()).isEqualTo(503);
+        idp.start(port);
+        await().atMost(Duration.ofSeconds(15)).until(() -> gateway.admin("/readyz").status() == 200);
+        assertThat(gateway.get("/api/x", "Authorization", "Bearer " + idp.token("a", c -> { })).status()).isEqualTo(200);
+      }
+    }
+  }
+}
