@@ -178,26 +178,14 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
     headWritten = true;
     if (upstream != null) {
       HttpServerResponse response = AnswerWriter.startUpstreamBody(exchange);
-      relay = new ResponseRelay(upstream.raw(), response, declaredLength(response));
-      relay.start(v -> finish(), cause -> {
+      relay = new ResponseRelay(response, v -> finish(), cause -> {
         LOG.debug("route {}: upstream broke off the answer body: {}", exchange.routeName(), cause.toString());
         response.reset();
         finish();
       });
+      relay.start(upstream);
     } else {
       AnswerWriter.writeReply(exchange, answer).onComplete(ar -> finish());
-    }
-  }
-
-  private static long declaredLength(HttpServerResponse response) {
-    String value = response.headers().get("content-length");
-    if (value == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 

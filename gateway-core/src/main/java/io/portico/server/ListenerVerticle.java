@@ -4,6 +4,7 @@ import io.portico.upstream.UpstreamClients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.internal.ContextInternal;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -16,6 +17,7 @@ public final class ListenerVerticle extends VerticleBase {
   private final GatewayRuntime runtime;
   private final int index;
   private HttpServer server;
+  private UpstreamClients clients;
 
   public ListenerVerticle(GatewayRuntime runtime, int index) {
     this.runtime = runtime;
@@ -24,7 +26,8 @@ public final class ListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Loop loop = new Loop(index, context, new UpstreamClients(vertx), runtime);
+    clients = new UpstreamClients(vertx, ((ContextInternal) context).nettyEventLoop());
+    Loop loop = new Loop(index, context, clients, runtime);
     RequestDispatcher dispatcher = new RequestDispatcher(loop);
     server = GuardedHttpServer.create(vertx,
         ServerOptionsFactory.create(runtime.listen(), runtime.bindPort(), runtime.snapshot().config().gateway().limits(),
@@ -49,6 +52,6 @@ public final class ListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server.close();
+    return server.close().andThen(ar -> clients.close());
   }
 }

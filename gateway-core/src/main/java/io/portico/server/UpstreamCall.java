@@ -3,12 +3,12 @@ package io.portico.server;
 import io.portico.spi.Endpoint;
 import io.portico.spi.UpstreamFailure;
 import io.portico.spi.UpstreamResponse;
+import io.portico.upstream.ConnectionPool;
 import io.portico.upstream.ProxiedResponse;
 import io.portico.upstream.RequestBody;
 import io.portico.upstream.StreamedBody;
 import io.portico.upstream.UpstreamAttempt;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpClient;
 
 /**
  * The upstream call of one exchange, as handed to the interceptors: picks the endpoint, chooses how
@@ -59,10 +59,10 @@ final class UpstreamCall {
     CompiledRoute route = exchange.route;
     attempt = new UpstreamAttempt(endpoint, route.timeoutMillis(), exchange.loop.deadlines);
     exchange.trace.endpoint = attempt.endpoint();
-    HttpClient client = exchange.loop.clients.client(route.upstream().settings());
+    ConnectionPool pool = exchange.loop.clients.pool(endpoint, route.upstream().settings());
     String query = exchange.query();
     String uri = query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query;
-    return attempt.send(client, exchange.context, exchange.method(), uri, exchange.request.authority(),
+    return attempt.send(pool, exchange.context, exchange.method(), uri, exchange.request.authority(),
         exchange, body);
   }
 

@@ -1,28 +1,33 @@
 package io.portico.upstream;
 
+import io.netty.handler.codec.http.HttpResponse;
 import io.portico.spi.UpstreamResponse;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpClientResponse;
 
-/** An upstream answer whose head arrived; its body is paused until it is relayed or discarded. */
+/**
+ * An upstream answer whose head arrived; its body waits in the connection until it is relayed to a
+ * {@link ResponseSink} or discarded.
+ */
 public final class ProxiedResponse implements UpstreamResponse {
-  private final HttpClientResponse response;
+  private final HttpResponse head;
   private final String endpoint;
+  private final UpstreamAttempt attempt;
 
-  ProxiedResponse(HttpClientResponse response, String endpoint) {
-    this.response = response;
+  ProxiedResponse(HttpResponse head, String endpoint, UpstreamAttempt attempt) {
+    this.head = head;
     this.endpoint = endpoint;
+    this.attempt = attempt;
   }
 
   @Override
   public int status() {
-    return response.statusCode();
+    return head.status().code();
   }
 
   /** The upstream's own headers, hop-by-hop ones included. */
   @Override
   public MultiMap headers() {
-    return response.headers();
+    return (MultiMap) head.headers(); // decoded into Vert.x header maps (UpstreamChannelInitializer)
   }
 
   @Override
@@ -30,18 +35,22 @@ public final class ProxiedResponse implements UpstreamResponse {
     return endpoint;
   }
 
-  /** The paused Vert.x response. */
-  public HttpClientResponse raw() {
-    return response;
+  /** Sends the body (already read and yet to come) to {@code sink}. */
+  public void relayTo(ResponseSink sink) {
+    attempt.attach(sink);
   }
 
-  /** Throws the body away by resetting the upstream request (its connection is not reused). */
+  /** Stops reading the body from the upstream (the client cannot take more). */
+  public void pauseReading() {
+    attempt.reading(false);
+  }
+
+  public void resumeReading() {
+    attempt.reading(true);
+  }
+
+  /** Throws the body away: the connection is closed, not reused. */
   public void discard() {
-    try {
-      response.exceptionHandler(ignored -> { }); // the reset is ours: nothing to report
-    } catch (IllegalStateException alreadyEnded) {
-      return; // Vert.x refuses handlers on a fully read response, and there is nothing to reset
-    }
-    response.request().reset();
+    attempt.abort();
   }
 }

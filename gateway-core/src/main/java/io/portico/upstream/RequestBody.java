@@ -1,22 +1,27 @@
 package io.portico.upstream;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpRequest;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /** How the request body goes upstream: nothing, a buffered body, or a stream from the client. */
 public interface RequestBody {
 
-  /** No body: the request ends with its head. */
-  RequestBody NONE = request -> request.end();
+  /** No body: the request is its head. */
+  RequestBody NONE = (connection, head) -> connection.writeFull(head, Unpooled.EMPTY_BUFFER);
 
-  /** Sends the body (and ends the request) once the upstream request is ready. */
-  void sendTo(HttpClientRequest request);
+  /** Writes the request (head and body) on {@code connection}; the connection ends it. */
+  void send(UpstreamConnection connection, HttpRequest head);
 
-  /** A body read whole by a plugin, sent with its length. */
+  /** The connection can take more body again (after it said it could not). */
+  default void writable() {}
+
+  /** A body read whole by a plugin, sent with its length in one write. */
   static RequestBody buffered(Buffer body) {
-    return request -> {
-      request.putHeader("content-length", Integer.toString(body.length()));
-      request.end(body);
+    return (connection, head) -> {
+      head.headers().set("content-length", body.length());
+      connection.writeFull(head, ((BufferInternal) body).getByteBuf());
     };
   }
 }

@@ -1,77 +1,84 @@
 package io.portico.upstream;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
- * Streams an upstream answer's body to the client with back-pressure: reading from the upstream
- * pauses while the client connection cannot take more. Counts the bytes sent.
- *
- * <p>The chunk that completes a body of known length is held back and written with the end of the
- * answer: the decoder hands both over in the same read, and the head, the body and its end then
- * leave in one write instead of two (a syscall saved on every small answer).
+ * Writes an upstream answer's body to the client with back-pressure: the upstream connection stops
+ * reading while the client connection cannot take more. Counts the bytes sent. The decoder hands
+ * the last bytes of a body of known length over together with its end, so small answers leave in a
+ * single write with their head.
  */
-public final class ResponseRelay {
-  private final HttpClientResponse source;
+public final class ResponseRelay implements ResponseSink {
   private final HttpServerResponse target;
-  private final long length;
+  private final Handler<Void> onEnd;
+  private final Handler<Throwable> onError;
+  private ProxiedResponse source;
   private long sent;
-  private Buffer last;
-  private boolean stopped;
+  private boolean paused;
   private boolean ended;
-
-  /** @param length the body's declared length, or -1 when unknown */
-  public ResponseRelay(HttpClientResponse source, HttpServerResponse target, long length) {
-    this.source = source;
-    this.target = target;
-    this.length = length;
-  }
+  private boolean stopped;
 
   /**
-   * Starts relaying; the head of {@code target} must be complete.
-   *
    * @param onEnd called once the whole body was written
    * @param onError called when the upstream broke off mid-body
    */
-  public void start(Handler<Void> onEnd, Handler<Throwable> onError) {
-    target.drainHandler(v -> {
-      if (!stopped) {
-        source.resume();
-      }
-    });
-    source.handler(this::chunk);
-    source.exceptionHandler(t -> {
-      if (!stopped) {
-        stopped = true;
-        onError.handle(t);
-      }
-    });
-    source.endHandler(v -> {
-      if (!stopped) {
-        stopped = true; // the whole body is in: nothing left to abort
-        ended = true;
-        Buffer tail = last;
-        last = null;
-        (tail == null ? target.end() : target.end(tail)).onComplete(ar -> onEnd.handle(null));
-      }
-    });
-    source.resume();
+  public ResponseRelay(HttpServerResponse target, Handler<Void> onEnd, Handler<Throwable> onError) {
+    this.target = target;
+    this.onEnd = onEnd;
+    this.onError = onError;
   }
 
-  private void chunk(Buffer chunk) {
-    if (stopped) {
+  /** Starts relaying {@code response}; the head of the client response must be complete. */
+  public void start(ProxiedResponse response) {
+    this.source = response;
+    target.drainHandler(v -> {
+      if (paused && !stopped) {
+        paused = false;
+        source.resumeReading();
+      }
+    });
+    response.relayTo(this);
+  }
+
+  @Override
+  public void content(HttpContent content) {
+    Buffer chunk = copy(content);
+    if (stopped || chunk == null) {
       return;
     }
     sent += chunk.length();
-    if (sent == length) {
-      last = chunk; // the end follows in the same read
+    target.write(chunk);
+    if (target.writeQueueFull() && !paused) {
+      paused = true;
+      source.pauseReading();
+    }
+  }
+
+  @Override
+  public void end(LastHttpContent last) {
+    Buffer tail = copy(last);
+    if (stopped) {
       return;
     }
-    target.write(chunk);
-    if (target.writeQueueFull()) {
-      source.pause();
+    stopped = true;
+    ended = true;
+    if (tail != null) {
+      sent += tail.length();
+    }
+    (tail == null ? target.end() : target.end(tail)).onComplete(ar -> onEnd.handle(null));
+  }
+
+  @Override
+  public void failed(Throwable cause) {
+    if (!stopped) {
+      stopped = true;
+      onError.handle(cause);
     }
   }
 
@@ -85,12 +92,24 @@ public final class ResponseRelay {
     return ended;
   }
 
-  /** Stops relaying and resets the upstream request (the client went away). */
+  /** Stops relaying and closes the upstream connection (the client went away). */
   public void abort() {
     if (!stopped) {
       stopped = true;
-      source.exceptionHandler(ignored -> { });
-      source.request().reset();
+      source.discard();
     }
+  }
+
+  /**
+   * The bytes of {@code content} in a heap buffer Vert.x may keep (pooled bytes are copied and
+   * released, as Vert.x's own client does); {@code null} when there are none.
+   */
+  private static Buffer copy(HttpContent content) {
+    ByteBuf bytes = content.content();
+    if (!bytes.isReadable()) {
+      content.release();
+      return null;
+    }
+    return BufferInternal.safeBuffer(bytes);
   }
 }

@@ -1,13 +1,14 @@
 package io.portico.upstream;
 
+import io.netty.handler.codec.http.HttpRequest;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * Streams the client's request body to the upstream with back-pressure: reading from the client
  * pauses while the upstream connection cannot take more. Counts the bytes and stops at the route's
- * body limit.
+ * body limit. The chunk that completes a body of declared length leaves together with the end.
  */
 public final class StreamedBody implements RequestBody {
   private final HttpServerRequest source;
@@ -15,7 +16,7 @@ public final class StreamedBody implements RequestBody {
   private final long limit;
   private final boolean expectsContinue;
   private final Runnable onTooLarge;
-  private HttpClientRequest target;
+  private UpstreamConnection target;
   private long received;
   private Buffer last;
   private boolean stopped;
@@ -35,29 +36,21 @@ public final class StreamedBody implements RequestBody {
   }
 
   @Override
-  public void sendTo(HttpClientRequest request) {
-    target = request;
+  public void send(UpstreamConnection connection, HttpRequest head) {
+    target = connection;
     if (declaredLength >= 0) {
-      request.putHeader("content-length", Long.toString(declaredLength));
+      head.headers().set("content-length", declaredLength);
     } else {
-      request.setChunked(true);
+      head.headers().set("transfer-encoding", "chunked");
     }
-    request.drainHandler(v -> {
-      if (!stopped && !source.isEnded()) {
-        source.resume();
-      }
-    });
+    connection.writeHead(head);
     source.handler(this::chunk);
     source.endHandler(v -> {
       if (!stopped) {
         stopped = true; // all of the body is in: nothing left to stop
         Buffer tail = last;
         last = null;
-        if (tail == null) {
-          request.end();
-        } else {
-          request.end(tail);
-        }
+        target.writeLast(tail == null ? null : ((BufferInternal) tail).getByteBuf());
       }
     });
     source.exceptionHandler(t -> stop(true));
@@ -80,12 +73,19 @@ public final class StreamedBody implements RequestBody {
       return;
     }
     if (received == declaredLength) {
-      last = chunk; // the end follows in the same read: head, body and end leave in one write
+      last = chunk; // the end follows in the same read: body and end leave in one write
       return;
     }
-    target.write(chunk);
-    if (target.writeQueueFull() && !source.isEnded()) {
+    target.writeContent(((BufferInternal) chunk).getByteBuf());
+    if (!target.isWritable() && !source.isEnded()) {
       source.pause();
+    }
+  }
+
+  @Override
+  public void writable() {
+    if (!stopped && !source.isEnded()) {
+      source.resume();
     }
   }
 
@@ -94,7 +94,7 @@ public final class StreamedBody implements RequestBody {
     return received;
   }
 
-  /** Stops relaying; with {@code reset} the upstream request is aborted too. */
+  /** Stops relaying; with {@code reset} the upstream connection is closed too. */
   public void stop(boolean reset) {
     if (!stopped) {
       stopped = true;
@@ -102,7 +102,7 @@ public final class StreamedBody implements RequestBody {
         source.pause();
       }
       if (reset && target != null) {
-        target.reset();
+        target.abort();
       }
     }
   }

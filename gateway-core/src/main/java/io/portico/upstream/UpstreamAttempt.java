@@ -1,47 +1,61 @@
 package io.portico.upstream;
 
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.portico.spi.Endpoint;
 import io.portico.spi.UpstreamFailure;
 import io.portico.spi.UpstreamResponse;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.HostAndPort;
+import java.util.ArrayDeque;
 
 /**
- * One try of an upstream call: take a pooled connection to the endpoint, send the head and the
- * body, wait for the answer head. The route's timeout runs from the start of the try to the answer
- * head; when it fires the request is reset and the try fails with {@code TIMEOUT}. Confined to the
+ * One try of an upstream call: take a pooled connection to the endpoint, write the head and the
+ * body, wait for the answer head, then hand the body to whoever relays it. The route's timeout runs
+ * from the start of the try to the answer head; when it fires the connection is closed and the try
+ * fails with {@code TIMEOUT}. Events reach the exchange on its Vert.x context. Confined to the
  * exchange's event loop.
  */
-public final class UpstreamAttempt extends Deadlines.Deadline {
+public final class UpstreamAttempt extends Deadlines.Deadline implements ConnectionPool.Lease, UpstreamConnection.Listener {
+  private static final int MAX_QUEUED_BYTES = 64 * 1024;
+
   private final Endpoint endpoint;
   private final String address;
   private final long timeoutMillis;
   private final Deadlines deadlines;
-  private Context context;
+  private final Promise<UpstreamResponse> result = Promise.promise();
+  private ContextInternal context;
+  private ConnectionPool pool;
+  private io.netty.handler.codec.http.HttpMethod method;
+  private String uri;
   private HostAndPort authority;
   private UpstreamHeaders headers;
   private RequestBody body;
-  private final Promise<UpstreamResponse> result = Promise.promise();
+  private UpstreamConnection connection;
   private ProxiedResponse response;
-  private HttpClientRequest request;
+  private ResponseSink sink;
+  private ArrayDeque<HttpContent> early;
+  private int earlyBytes;
+  private Throwable earlyFailure;
   private boolean settled;
+  private boolean done;
 
-  /**
-   * @param timeoutMillis deadline for the answer head; 0 for none
-   */
+  /** @param timeoutMillis deadline for the answer head; 0 for none */
   public UpstreamAttempt(Endpoint endpoint, long timeoutMillis, Deadlines deadlines) {
     this.endpoint = endpoint;
-    this.deadlines = deadlines;
     this.address = endpoint.address();
     this.timeoutMillis = timeoutMillis;
+    this.deadlines = deadlines;
   }
 
   /**
@@ -51,21 +65,19 @@ public final class UpstreamAttempt extends Deadlines.Deadline {
    * @param authority the host the client asked for (sent as {@code Host}), or {@code null}
    * @param headers writes the headers for the upstream, already filtered
    */
-  public Future<UpstreamResponse> send(HttpClient client, Context context, HttpMethod method, String uri,
+  public Future<UpstreamResponse> send(ConnectionPool pool, Context context, HttpMethod method, String uri,
       HostAndPort authority, UpstreamHeaders headers, RequestBody body) {
-    this.context = context;
-    if (timeoutMillis > 0) {
-      deadlines.arm(this, timeoutMillis);
-    }
-    RequestOptions options = new RequestOptions()
-        .setMethod(method)
-        .setHost(endpoint.host())
-        .setPort(endpoint.port())
-        .setURI(uri);
+    this.pool = pool;
+    this.context = (ContextInternal) context;
+    this.method = io.netty.handler.codec.http.HttpMethod.valueOf(method.name());
+    this.uri = uri;
     this.authority = authority;
     this.headers = headers;
     this.body = body;
-    client.request(options).onComplete(this::connected);
+    if (timeoutMillis > 0) {
+      deadlines.arm(this, timeoutMillis);
+    }
+    pool.acquire(this);
     return result.future();
   }
 
@@ -79,49 +91,118 @@ public final class UpstreamAttempt extends Deadlines.Deadline {
     return address;
   }
 
+  @Override
+  public void acquired(UpstreamConnection acquired) {
+    if (done) {
+      pool.release(acquired, true); // untouched: another exchange may use it
+      return;
+    }
+    connection = acquired;
+    acquired.start(this);
+    MultiMap map = HeadersMultiMap.httpHeaders();
+    headers.writeTo(map);
+    map.set("host", authority != null ? authority.toString() : address);
+    HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri, (HeadersMultiMap) map);
+    body.send(acquired, head);
+  }
+
+  @Override
+  public void connectFailed(Throwable cause) {
+    settle(null, Failures.connect(address, cause));
+  }
+
+  @Override
+  public void head(HttpResponse head) {
+    response = new ProxiedResponse(head, address, this);
+    settle(response, null);
+  }
+
+  @Override
+  public void content(HttpContent content) {
+    if (sink != null) {
+      sink.content(content);
+      return;
+    }
+    if (early == null) {
+      early = new ArrayDeque<>(4);
+    }
+    early.add(content); // read before the response chain let the body go
+    earlyBytes += content.content().readableBytes();
+    if (earlyBytes > MAX_QUEUED_BYTES && connection != null) {
+      connection.reading(false);
+    }
+  }
+
+  @Override
+  public void end(LastHttpContent last) {
+    connection = null; // the connection went back to its pool
+    done = true;
+    if (sink != null) {
+      sink.end(last);
+    } else {
+      content(last);
+    }
+  }
+
+  @Override
+  public void failed(Throwable cause) {
+    connection = null;
+    if (!settled) {
+      settle(null, Failures.reset(address, cause));
+    } else if (sink != null) {
+      sink.failed(cause);
+    } else {
+      earlyFailure = cause;
+    }
+  }
+
+  @Override
+  public void writable() {
+    body.writable();
+  }
+
+  /** Starts handing the body to {@code target}, first what was read before. */
+  void attach(ResponseSink target) {
+    this.sink = target;
+    if (early != null) {
+      HttpContent content;
+      while ((content = early.poll()) != null) {
+        if (content instanceof LastHttpContent last) {
+          target.end(last);
+        } else {
+          target.content(content);
+        }
+      }
+      if (earlyBytes > MAX_QUEUED_BYTES && connection != null) {
+        connection.reading(true);
+      }
+    }
+    if (earlyFailure != null) {
+      target.failed(earlyFailure);
+    }
+  }
+
+  /** Starts or stops reading the rest of the body. */
+  void reading(boolean on) {
+    if (connection != null) {
+      connection.reading(on);
+    }
+  }
+
   /** Gives up on the try (the client went away or the answer was replaced). */
   public void abort() {
-    if (!settled) {
-      settled = true;
-      cancelTimer();
-      result.tryFail(new UpstreamFailure(UpstreamFailure.Kind.RESET, address, "aborted"));
+    done = true;
+    settle(null, new UpstreamFailure(UpstreamFailure.Kind.RESET, address, "aborted"));
+    pool.cancel(this);
+    if (connection != null) {
+      UpstreamConnection aborted = connection;
+      connection = null;
+      aborted.abort();
     }
-    if (request != null) {
-      request.reset();
+    if (early != null) {
+      early.forEach(HttpContent::release);
+      early = null;
     }
-  }
-
-  private void connected(AsyncResult<HttpClientRequest> ar) {
-    if (ar.failed()) {
-      settle(null, Failures.connect(address, ar.cause()));
-      return;
-    }
-    request = ar.result();
-    if (settled) {
-      request.reset();
-      return;
-    }
-    if (authority != null) {
-      request.authority(authority);
-    }
-    headers.writeTo(request.headers());
-    request.response().onComplete(this::answered);
-    body.sendTo(request);
-  }
-
-  private void answered(AsyncResult<HttpClientResponse> ar) {
-    if (ar.failed()) {
-      settle(null, Failures.reset(address, ar.cause()));
-      return;
-    }
-    HttpClientResponse answer = ar.result();
-    answer.pause(); // the body waits for the response chain
-    if (settled) {
-      request.reset();
-      return;
-    }
-    response = new ProxiedResponse(answer, address);
-    settle(response, null);
   }
 
   @Override
@@ -132,26 +213,29 @@ public final class UpstreamAttempt extends Deadlines.Deadline {
   private void timedOut() {
     if (!settled) {
       settle(null, Failures.timeout(address, timeoutMillis));
-      if (request != null) {
-        request.reset();
+      done = true;
+      pool.cancel(this);
+      if (connection != null) {
+        UpstreamConnection late = connection;
+        connection = null;
+        late.abort();
       }
     }
   }
 
-  private void settle(ProxiedResponse response, UpstreamFailure failure) {
+  private void settle(ProxiedResponse answer, UpstreamFailure failure) {
     if (settled) {
       return;
     }
     settled = true;
-    cancelTimer();
-    if (failure != null) {
-      result.fail(failure);
-    } else {
-      result.complete(response);
-    }
-  }
-
-  private void cancelTimer() {
     deadlines.cancel(this);
+    // the exchange runs on its Vert.x context: plugins see it as current
+    context.dispatch(() -> {
+      if (failure != null) {
+        result.fail(failure);
+      } else {
+        result.complete(answer);
+      }
+    });
   }
 }

@@ -1,42 +1,57 @@
 package io.portico.upstream;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.portico.spi.Endpoint;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.internal.VertxInternal;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * The upstream clients of one event loop: one keep-alive HttpClient per distinct
- * {@link ClientSettings}, created on first use and kept across config reloads so pools stay warm.
- * Confined to its event loop; created from the listener verticle so its connections live there.
+ * The upstream connections of one event loop: a {@link ConnectionPool} per endpoint and client
+ * settings, created on first use and kept across config reloads so they stay warm. Connections are
+ * plain Netty channels on this loop (the Vert.x transport's, epoll when available), so an exchange
+ * never leaves its thread. Confined to its event loop.
  */
 public final class UpstreamClients {
-  private static final int RESPONSE_HEAD_LIMIT = 64 * 1024;
+  private static final int MAX_CACHED_ENDPOINTS = 4096;
 
   private final Vertx vertx;
-  private final Map<ClientSettings, HttpClient> clients = new HashMap<>();
-  private ClientSettings lastSettings;
-  private HttpClient lastClient;
+  private final Bootstrap bootstrap;
+  private final Map<PoolKey, ConnectionPool> pools = new HashMap<>();
+  private final Map<Endpoint, ConnectionPool> byEndpoint = new IdentityHashMap<>();
   private WebSocketClient webSockets;
 
-  public UpstreamClients(Vertx vertx) {
+  private record PoolKey(String host, int port, ClientSettings settings) {}
+
+  public UpstreamClients(Vertx vertx, EventLoop loop) {
     this.vertx = vertx;
+    this.bootstrap = new Bootstrap()
+        .group(loop)
+        .channelFactory(((VertxInternal) vertx).transport().channelFactory(false))
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true);
   }
 
-  /** The client for upstreams with these settings (the last one is cached: usually one kind). */
-  public HttpClient client(ClientSettings settings) {
-    if (settings == lastSettings) {
-      return lastClient;
+  /** The pool of {@code endpoint} for upstreams with {@code settings}. */
+  public ConnectionPool pool(Endpoint endpoint, ClientSettings settings) {
+    ConnectionPool pool = byEndpoint.get(endpoint); // endpoints of a snapshot are the same objects
+    if (pool != null) {
+      return pool;
     }
-    HttpClient client = clients.computeIfAbsent(settings, this::create);
-    lastSettings = settings;
-    lastClient = client;
-    return client;
+    pool = pools.computeIfAbsent(new PoolKey(endpoint.host(), endpoint.port(), settings), key -> new ConnectionPool(
+        bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMillis()),
+        key.host(), key.port(), settings.maxConnections()));
+    if (byEndpoint.size() >= MAX_CACHED_ENDPOINTS) {
+      byEndpoint.clear(); // endpoints of older snapshots
+    }
+    byEndpoint.put(endpoint, pool);
+    return pool;
   }
 
   /** The WebSocket client of this loop. */
@@ -50,20 +65,10 @@ public final class UpstreamClients {
     return webSockets;
   }
 
-  private HttpClient create(ClientSettings settings) {
-    HttpClientOptions options = new HttpClientOptions()
-        .setProtocolVersion(HttpVersion.HTTP_1_1)
-        .setKeepAlive(true)
-        .setKeepAliveTimeout(30)
-        .setPipelining(false)
-        .setTcpNoDelay(true)
-        .setConnectTimeout(settings.connectTimeoutMillis())
-        .setDecompressionSupported(false)
-        .setMaxInitialLineLength(RESPONSE_HEAD_LIMIT)
-        .setMaxHeaderSize(RESPONSE_HEAD_LIMIT)
-        .setMaxChunkSize(64 * 1024)
-        .setShared(false);
-    PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.maxConnections());
-    return vertx.httpClientBuilder().with(options).with(pool).build();
+  /** Closes idle connections and stops opening new ones. */
+  public void close() {
+    for (ConnectionPool pool : pools.values()) {
+      pool.close();
+    }
   }
 }

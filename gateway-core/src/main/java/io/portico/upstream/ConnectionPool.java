@@ -1,0 +1,112 @@
+package io.portico.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import java.util.ArrayDeque;
+
+/**
+ * The keep-alive connections of one event loop to one endpoint: idle ones reused most recent first,
+ * at most {@code maxConnections} open, and exchanges waiting in order when all are busy. Idle
+ * connections older than the keep-alive time are closed as others come back. Confined to its event
+ * loop.
+ */
+public final class ConnectionPool {
+
+  /** Waits for a connection. Called on the event loop. */
+  public interface Lease {
+    void acquired(UpstreamConnection connection);
+
+    void connectFailed(Throwable cause);
+  }
+
+  private static final long KEEP_ALIVE_NANOS = 30_000_000_000L;
+
+  private final Bootstrap bootstrap;
+  private final String host;
+  private final int port;
+  private final int maxConnections;
+  private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+  private final ArrayDeque<Lease> waiting = new ArrayDeque<>();
+  private int open;
+  private boolean closed;
+
+  ConnectionPool(Bootstrap bootstrap, String host, int port, int maxConnections) {
+    this.bootstrap = bootstrap;
+    this.host = host;
+    this.port = port;
+    this.maxConnections = maxConnections;
+  }
+
+  /** Hands {@code lease} a connection now, once one is connected, or when one comes back. */
+  public void acquire(Lease lease) {
+    while (!idle.isEmpty()) {
+      UpstreamConnection connection = idle.pollFirst();
+      if (connection.isActive()) {
+        lease.acquired(connection);
+        return;
+      }
+    }
+    if (open < maxConnections) {
+      connect(lease);
+    } else {
+      waiting.addLast(lease);
+    }
+  }
+
+  /** Forgets a lease that no longer waits (its exchange ended or timed out). */
+  public void cancel(Lease lease) {
+    waiting.remove(lease);
+  }
+
+  /** Takes a connection back after an exchange; a connection that may not be reused is closed. */
+  void release(UpstreamConnection connection, boolean reusable) {
+    if (!reusable || closed) {
+      connection.close(); // channelInactive will count it out
+      return;
+    }
+    Lease next = waiting.pollFirst();
+    if (next != null) {
+      next.acquired(connection);
+      return;
+    }
+    long now = System.nanoTime();
+    connection.idleSince = now;
+    idle.addFirst(connection);
+    while (now - idle.peekLast().idleSince > KEEP_ALIVE_NANOS) {
+      idle.pollLast().close(); // the least recently used went stale
+    }
+  }
+
+  /** A connection closed (idle, in use, or just failed). */
+  void closed(UpstreamConnection connection) {
+    open--;
+    idle.remove(connection);
+    Lease next = waiting.pollFirst();
+    if (next != null && !this.closed) {
+      connect(next);
+    }
+  }
+
+  /** Closes the idle connections and refuses new ones (the loop's listener is stopping). */
+  public void close() {
+    closed = true;
+    while (!idle.isEmpty()) {
+      idle.pollFirst().close();
+    }
+  }
+
+  private void connect(Lease lease) {
+    open++;
+    UpstreamConnection connection = new UpstreamConnection(this);
+    ChannelFuture connecting = bootstrap.clone().handler(new UpstreamChannelInitializer(connection)).connect(host, port);
+    connecting.addListener((ChannelFutureListener) future -> {
+      if (future.isSuccess()) {
+        lease.acquired(connection);
+      } else {
+        open--;
+        lease.connectFailed(future.cause());
+      }
+    });
+  }
+}

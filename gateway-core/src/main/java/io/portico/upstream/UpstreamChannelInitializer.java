@@ -1,0 +1,46 @@
+package io.portico.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
+
+/**
+ * The pipeline of an upstream connection: Netty's HTTP/1.1 client codec (which pairs answers with
+ * requests, so answers to HEAD carry no body) and the {@link UpstreamConnection}. Answer headers are
+ * decoded straight into Vert.x header maps, so they can be handed on without conversion.
+ */
+final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
+  private static final int HEAD_LIMIT = 64 * 1024;
+  private static final HttpHeadersFactory VERTX_HEADERS = new HttpHeadersFactory() {
+    @Override
+    public HttpHeaders newHeaders() {
+      return HeadersMultiMap.httpHeaders();
+    }
+
+    @Override
+    public HttpHeaders newEmptyHeaders() {
+      return HeadersMultiMap.httpHeaders();
+    }
+  };
+  private static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
+      .setMaxInitialLineLength(HEAD_LIMIT)
+      .setMaxHeaderSize(HEAD_LIMIT)
+      .setMaxChunkSize(64 * 1024)
+      .setHeadersFactory(VERTX_HEADERS);
+
+  private final UpstreamConnection connection;
+
+  UpstreamChannelInitializer(UpstreamConnection connection) {
+    this.connection = connection;
+  }
+
+  @Override
+  protected void initChannel(Channel channel) {
+    channel.pipeline().addLast("codec", new HttpClientCodec(DECODER, false, false));
+    channel.pipeline().addLast("connection", connection);
+  }
+}
