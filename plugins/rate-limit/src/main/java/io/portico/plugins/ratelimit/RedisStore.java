@@ -11,10 +11,9 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -42,17 +41,15 @@ final class RedisStore {
   private volatile boolean closed;
   private boolean reportedUnreachable; // touched only by connect callbacks, which never overlap
 
-  RedisStore(RateLimitConfig.Redis settings, UnaryOperator<String> env) {
+  /** Starts connecting at once; {@code resources} (threads, timers) are shared and not closed here. */
+  RedisStore(RateLimitConfig.Redis settings, UnaryOperator<String> env, ClientResources resources) {
     this.uri = RedisAddress.uri(settings, env);
     this.display = RedisAddress.display(uri);
     if (settings.passwordEnv() != null && env.apply(settings.passwordEnv()) == null) {
       log.warn("rate-limit store {}: environment variable {} is not set; connecting without a password",
           display, settings.passwordEnv());
     }
-    // one connection needs one I/O thread; reconnect quickly (the default backoff grows to 30 s)
-    this.resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-        .build();
+    this.resources = resources;
     this.client = RedisClient.create(resources, uri);
     Duration connectTimeout = settings.timeout().compareTo(Duration.ofSeconds(1)) > 0 ? settings.timeout() : Duration.ofSeconds(1);
     client.setOptions(ClientOptions.builder()
@@ -102,7 +99,11 @@ final class RedisStore {
       log.debug("rate-limit store {} still unreachable: {}", display, failure.getMessage());
     }
     if (!closed) {
-      resources.eventExecutorGroup().schedule(this::connect, RETRY_SECONDS, TimeUnit.SECONDS);
+      try {
+        resources.eventExecutorGroup().schedule(this::connect, RETRY_SECONDS, TimeUnit.SECONDS);
+      } catch (RejectedExecutionException e) {
+        log.debug("rate-limit store {} closed while connecting", display);
+      }
     }
   }
 
@@ -115,17 +116,11 @@ final class RedisStore {
     log.info("rate-limit store {} connected", display);
   }
 
-  /** Closes the connection and stops the client's threads; completes when they are gone. */
+  /** Closes the connection and the client; completes when both are closed. */
   CompletableFuture<Void> close() {
     closed = true;
     StatefulRedisConnection<byte[], byte[]> c = connection;
     CompletableFuture<Void> closing = c != null ? c.closeAsync() : CompletableFuture.completedFuture(null);
-    return closing
-        .thenCompose(v -> client.shutdownAsync(0, 2, TimeUnit.SECONDS))
-        .thenCompose(v -> {
-          CompletableFuture<Void> done = new CompletableFuture<>();
-          resources.shutdown(0, 2, TimeUnit.SECONDS).addListener(f -> done.complete(null));
-          return done;
-        });
+    return closing.thenCompose(v -> client.shutdownAsync(0, 2, TimeUnit.SECONDS));
   }
 }

@@ -49,6 +49,11 @@ final class SharedBuckets {
     }
     AsyncProxyManager<byte[]> manager = store.proxy();
     if (manager == null) {
+      if (!store.firstAttempt().isDone()) {
+        // the gateway takes traffic before warm-up ends: a store still connecting has not failed
+        return Future.fromCompletionStage(store.firstAttempt(), context)
+            .compose(connected -> take(requestKey, consumer, limits, context));
+      }
       health.failed(era, NOT_CONNECTED);
       return Future.succeededFuture(whileDown(requestKey, consumer));
     }

@@ -24,8 +24,13 @@ record Load(Plugin plugin, Context context, Function<Context, TestExchange> exch
 
   /** One request; its decision completes on the context. */
   Future<Decision> request() {
+    return request(exchanges.apply(context));
+  }
+
+  /** This exchange, run through the plugin on the context. */
+  Future<Decision> request(TestExchange exchange) {
     Promise<Decision> decision = Promise.promise();
-    context.runOnContext(v -> plugin.onRequest(exchanges.apply(context)).onComplete(decision));
+    context.runOnContext(v -> plugin.onRequest(exchange).onComplete(decision));
     return decision.future();
   }
 
@@ -52,11 +57,15 @@ record Load(Plugin plugin, Context context, Function<Context, TestExchange> exch
     return admitted;
   }
 
-  /** Takes tokens until the bucket refuses, so a measurement starts from an empty bucket. */
-  void drain() throws Exception {
+  /**
+   * Takes tokens until the bucket refuses, so a measurement starts from an empty bucket.
+   *
+   * @return the tokens taken
+   */
+  int drain() throws Exception {
     for (int i = 0; i < 1_000_000; i++) {
       if (await(request()) != Decision.next()) {
-        return;
+        return i;
       }
     }
     throw new IllegalStateException("bucket never ran empty");
