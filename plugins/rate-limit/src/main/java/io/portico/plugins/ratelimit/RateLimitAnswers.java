@@ -4,6 +4,7 @@ import io.portico.spi.Decision;
 import io.portico.spi.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 
 /**
  * What the client sees: the {@code RateLimit-*} headers and {@code Retry-After}, and the two
@@ -11,10 +12,11 @@ import io.vertx.core.MultiMap;
  * response headers, which the gateway puts on whatever answer is sent.
  */
 final class RateLimitAnswers {
-  static final String LIMIT = "RateLimit-Limit";
-  static final String REMAINING = "RateLimit-Remaining";
-  static final String RESET = "RateLimit-Reset";
-  static final String RETRY_AFTER = "Retry-After";
+  // pre-encoded names: the gateway's header maps hash and compare them without re-encoding
+  static final CharSequence LIMIT = HttpHeaders.createOptimized("RateLimit-Limit");
+  static final CharSequence REMAINING = HttpHeaders.createOptimized("RateLimit-Remaining");
+  static final CharSequence RESET = HttpHeaders.createOptimized("RateLimit-Reset");
+  static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
 
   /** The bucket is empty. */
   static final Future<Decision> RATE_LIMITED =
@@ -22,7 +24,7 @@ final class RateLimitAnswers {
   /** The shared store is unreachable and {@code on-store-failure: deny}. */
   static final Future<Decision> UNAVAILABLE =
       Reply.error(503, "rate_limit_unavailable", "rate limits cannot be checked right now")
-          .withHeader(RETRY_AFTER, "1").asFuture();
+          .withHeader("Retry-After", "1").asFuture();
 
   private RateLimitAnswers() {}
 
