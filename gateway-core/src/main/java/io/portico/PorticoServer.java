@@ -146,7 +146,9 @@ public final class PorticoServer {
       }
       boolean owns = vertx == null;
       Vertx v = owns
-          ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, first.gateway().listen().instances())))
+          ? Vertx.vertx(new VertxOptions()
+              .setEventLoopPoolSize(Math.max(1, first.gateway().listen().instances()))
+              .setPreferNativeTransport(true)) // epoll on Linux when available, else NIO
           : vertx;
       return beforeStart.apply(v)
           .compose(x -> Gateway.start(v, first))
