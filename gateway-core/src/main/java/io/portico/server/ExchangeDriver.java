@@ -63,7 +63,13 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
     if (response.isComplete()) {
       upstreamDone(response);
     } else {
-      response.onComplete(ar -> onLoop(() -> upstreamDone(ar)));
+      response.onComplete(ar -> {
+        if (Thread.currentThread() == exchange.loop.thread) {
+          upstreamDone(ar);
+        } else {
+          exchange.context.runOnContext(v -> upstreamDone(ar));
+        }
+      });
     }
   }
 
@@ -250,6 +256,8 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
       exchange.request.connection().close();
     }
     exchange.loop.runtime.exchangeEnded();
-    chain.complete(new ExchangeRecord(exchange, headWritten ? exchange.status : 0));
+    if (exchange.route.chain().size() > 0) {
+      chain.complete(new ExchangeRecord(exchange, headWritten ? exchange.status : 0));
+    }
   }
 }

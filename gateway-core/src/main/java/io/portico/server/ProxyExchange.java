@@ -27,13 +27,13 @@ final class ProxyExchange implements Exchange, RouteRequest {
   private final String requestId;
   private final String path;
   private final long startNanos = System.nanoTime();
-  final long startMillis = System.currentTimeMillis();
   private final boolean trustedPeer;
 
   CompiledRoute route;
   private String upstreamPath;
   private String host;
   private String clientIp;
+  private String peerIp;
   private MultiMap upstreamHeaders;
   private MultiMap additionalResponseHeaders;
   private Attributes attributes;
@@ -123,20 +123,38 @@ final class ProxyExchange implements Exchange, RouteRequest {
   }
 
   String peerIp() {
-    return request.remoteAddress().hostAddress();
+    if (peerIp == null) {
+      peerIp = request.remoteAddress().hostAddress();
+    }
+    return peerIp;
   }
 
   @Override
   public MultiMap requestHeaders() {
     if (upstreamHeaders == null) {
-      MultiMap headers = HttpHeaders.headers();
-      HeaderPolicy.copyRequestHeaders(request.headers(), headers, trustedPeer);
-      HostAndPort authority = request.authority();
-      HeaderPolicy.setForwarding(request.headers(), headers, trustedPeer, peerIp(),
-          request.isSSL() ? "https" : "http", authority == null ? null : authority.toString(), requestId);
-      upstreamHeaders = headers;
+      upstreamHeaders = HttpHeaders.headers();
+      filterHeadersInto(upstreamHeaders);
     }
     return upstreamHeaders;
+  }
+
+  /**
+   * Puts the upstream request's headers into {@code target}: the ones plugins edited, or (when no
+   * plugin asked for them) the client's filtered straight into the target, saving a copy.
+   */
+  void writeUpstreamHeaders(MultiMap target) {
+    if (upstreamHeaders != null) {
+      target.addAll(upstreamHeaders);
+    } else {
+      filterHeadersInto(target);
+    }
+  }
+
+  private void filterHeadersInto(MultiMap target) {
+    HeaderPolicy.copyRequestHeaders(request.headers(), target, trustedPeer);
+    HostAndPort authority = request.authority();
+    HeaderPolicy.setForwarding(request.headers(), target, trustedPeer, peerIp(),
+        request.isSSL() ? "https" : "http", authority == null ? null : authority.toString(), requestId);
   }
 
   @Override

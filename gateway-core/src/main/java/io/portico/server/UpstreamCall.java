@@ -20,7 +20,6 @@ final class UpstreamCall {
   private boolean made;
   private UpstreamAttempt attempt;
   private StreamedBody streamed;
-  private ProxiedResponse obtained;
 
   UpstreamCall(ProxyExchange exchange, Runnable onBodyTooLarge) {
     this.exchange = exchange;
@@ -64,17 +63,12 @@ final class UpstreamCall {
     String query = exchange.query();
     String uri = query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query;
     return attempt.send(client, exchange.context, exchange.method(), uri, exchange.request.authority(),
-        exchange.requestHeaders(), body).map(this::obtained);
-  }
-
-  private UpstreamResponse obtained(ProxiedResponse response) {
-    obtained = response;
-    return response;
+        exchange::writeUpstreamHeaders, body);
   }
 
   /** The upstream's answer if one arrived, else {@code null}. */
   ProxiedResponse obtained() {
-    return obtained;
+    return attempt == null ? null : attempt.response();
   }
 
   /** Stops streaming the request body (the answer no longer needs it). */

@@ -19,6 +19,9 @@ final class ConnectionTokens {
       return NONE;
     }
     List<String> values = headers.getAll("connection");
+    if (values.size() == 1 && values.get(0).indexOf(',') < 0 && isStandard(values.get(0).trim())) {
+      return NONE; // the usual case: a single keep-alive, close or upgrade
+    }
     List<String> names = null;
     for (String value : values) {
       int start = 0;

@@ -2,10 +2,10 @@ package io.portico.upstream;
 
 import io.portico.spi.Endpoint;
 import io.portico.spi.UpstreamFailure;
+import io.portico.spi.UpstreamResponse;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -27,7 +27,8 @@ public final class UpstreamAttempt {
   private final Endpoint endpoint;
   private final String address;
   private final long timeoutMillis;
-  private final Promise<ProxiedResponse> result = Promise.promise();
+  private final Promise<UpstreamResponse> result = Promise.promise();
+  private ProxiedResponse response;
   private HttpClientRequest request;
   private ScheduledFuture<?> timer;
   private boolean settled;
@@ -46,10 +47,10 @@ public final class UpstreamAttempt {
    *
    * @param uri path and query to request
    * @param authority the host the client asked for (sent as {@code Host}), or {@code null}
-   * @param headers headers for the upstream, already filtered
+   * @param headers writes the headers for the upstream, already filtered
    */
-  public Future<ProxiedResponse> send(HttpClient client, Context context, HttpMethod method, String uri,
-      HostAndPort authority, MultiMap headers, RequestBody body) {
+  public Future<UpstreamResponse> send(HttpClient client, Context context, HttpMethod method, String uri,
+      HostAndPort authority, UpstreamHeaders headers, RequestBody body) {
     if (timeoutMillis > 0) {
       // a plain Netty timer (cheaper than a Vert.x timer), completed on the exchange's context
       timer = ((ContextInternal) context).nettyEventLoop()
@@ -62,6 +63,11 @@ public final class UpstreamAttempt {
         .setURI(uri);
     client.request(options).onComplete(ar -> connected(ar, authority, headers, body));
     return result.future();
+  }
+
+  /** The upstream's answer once its head arrived, else {@code null}. */
+  public ProxiedResponse response() {
+    return response;
   }
 
   /** {@code host:port} of the endpoint of this try. */
@@ -81,7 +87,7 @@ public final class UpstreamAttempt {
     }
   }
 
-  private void connected(AsyncResult<HttpClientRequest> ar, HostAndPort authority, MultiMap headers, RequestBody body) {
+  private void connected(AsyncResult<HttpClientRequest> ar, HostAndPort authority, UpstreamHeaders headers, RequestBody body) {
     if (ar.failed()) {
       settle(null, Failures.connect(address, ar.cause()));
       return;
@@ -94,7 +100,7 @@ public final class UpstreamAttempt {
     if (authority != null) {
       request.authority(authority);
     }
-    request.headers().addAll(headers);
+    headers.writeTo(request.headers());
     request.response().onComplete(this::answered);
     body.sendTo(request);
   }
@@ -104,13 +110,14 @@ public final class UpstreamAttempt {
       settle(null, Failures.reset(address, ar.cause()));
       return;
     }
-    HttpClientResponse response = ar.result();
-    response.pause(); // the body waits for the response chain
+    HttpClientResponse answer = ar.result();
+    answer.pause(); // the body waits for the response chain
     if (settled) {
       request.reset();
       return;
     }
-    settle(new ProxiedResponse(response, address), null);
+    response = new ProxiedResponse(answer, address);
+    settle(response, null);
   }
 
   private void timedOut() {
