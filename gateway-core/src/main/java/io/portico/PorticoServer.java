@@ -84,6 +84,13 @@ public final class PorticoServer {
         .eventually(() -> ownsVertx ? vertx.close() : Future.succeededFuture());
   }
 
+  private static void bindJvmMetrics(Gateway gateway) {
+    var registry = gateway.meterRegistry();
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+  }
+
   /** How to start a {@link PorticoServer}. */
   public static final class Builder {
     private Path config;
@@ -152,6 +159,7 @@ public final class PorticoServer {
           : vertx;
       return beforeStart.apply(v)
           .compose(x -> Gateway.start(v, first))
+          .onSuccess(PorticoServer::bindJvmMetrics)
           .compose(gateway -> {
             ConfigReloader reloader = new ConfigReloader(v, loader, config, adjust, gateway, first);
             return AdminServer.start(v, first.gateway().admin(), gateway, reloader, plugins)

@@ -40,9 +40,9 @@ final class RateLimitPlugin implements Plugin {
     LimitPolicy policy = new LimitPolicy(config.limits(), config.overrides(), 1.0);
     MeterRegistry meters = context.meterRegistry();
     String route = context.routeName();
-    this.allowed = Counter.builder("portico.ratelimit.allowed").tag("route", route).register(meters);
-    this.rejected = Counter.builder("portico.ratelimit.rejected").tag("route", route).register(meters);
-    this.shadowRejected = Counter.builder("portico.ratelimit.shadow.rejected").tag("route", route).register(meters);
+    this.allowed = Counter.builder("portico.ratelimit.allowed").description("requests the rate limit let through").tag("route", route).register(meters);
+    this.rejected = Counter.builder("portico.ratelimit.rejected").description("requests the rate limit rejected").tag("route", route).register(meters);
+    this.shadowRejected = Counter.builder("portico.ratelimit.shadow.rejected").description("requests a shadow rate limit would have rejected").tag("route", route).register(meters);
     if (config.store() == RateLimitConfig.Store.REDIS) {
       int replicas = context.replicas();
       double share = replicas > 1 ? 1.0 / replicas : config.localShare();
@@ -51,7 +51,7 @@ final class RateLimitPlugin implements Plugin {
       this.local = null;
       this.shared = new SharedBuckets(route, redis, policy, config.onStoreFailure(),
           new LocalBuckets(fallbackPolicy, config.maxKeys(), policy.idleExpiry()),
-          Counter.builder("portico.ratelimit.store.failures").tag("route", route).register(meters), config.maxKeys());
+          Counter.builder("portico.ratelimit.store.failures").description("failed operations on the shared rate-limit store").tag("route", route).register(meters), config.maxKeys());
     } else {
       this.redis = null;
       this.shared = null;
