@@ -3,12 +3,11 @@ package io.portico;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.portico.chain.Closing;
+import io.portico.chain.PluginLifecycle;
 import io.portico.config.ValidatedConfig;
 import io.portico.server.GatewayRuntime;
 import io.portico.server.ListenerVerticle;
 import io.portico.server.SnapshotCompiler;
-import io.portico.server.SnapshotCompiler.Compilation;
 import io.portico.spi.Plugin;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -106,7 +105,7 @@ public final class Gateway {
             warmed -> {
               runtime.swap(compilation.snapshot());
               LOG.info("config {} from {} is live", next.version(), next.source());
-              return closeAll(compilation.replaced());
+              return PluginLifecycle.closeAll(compilation.replaced());
             },
             failure -> {
               compilation.abandon();
@@ -129,7 +128,7 @@ public final class Gateway {
     }
     stopped = Future.join(drained)
         .transform(ar -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId))
-        .transform(ar -> closeAll(allPlugins()))
+        .transform(ar -> PluginLifecycle.closeAll(PluginLifecycle.of(runtime.snapshot().view())))
         .onComplete(ar -> LOG.info("gateway stopped"));
     return stopped;
   }
@@ -163,46 +162,6 @@ public final class Gateway {
   }
 
   private Future<Void> warmUp(List<Plugin> plugins) {
-    if (plugins.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> done = Promise.promise();
-    control.runOnContext(v -> {
-      List<Future<Void>> warming = new ArrayList<>(plugins.size());
-      for (Plugin plugin : plugins) {
-        try {
-          Future<Void> warm = plugin.warmUp();
-          warming.add(warm != null ? warm : Future.succeededFuture());
-        } catch (RuntimeException e) {
-          warming.add(Future.failedFuture(e));
-        }
-      }
-      Future.all(warming).<Void>mapEmpty().onComplete(done);
-    });
-    return done.future();
-  }
-
-  private Future<Void> closeAll(List<Plugin> plugins) {
-    if (plugins.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Future<Void>> closing = new ArrayList<>(plugins.size());
-    for (Plugin plugin : plugins) {
-      closing.add(Closing.close(plugin, LOG));
-    }
-    return Future.join(closing).mapEmpty();
-  }
-
-  private List<Plugin> allPlugins() {
-    List<Plugin> all = new ArrayList<>();
-    java.util.Set<Plugin> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    for (GatewaySnapshot.RouteView route : runtime.snapshot().view().routes()) {
-      for (GatewaySnapshot.PluginView view : route.plugins()) {
-        if (seen.add(view.plugin())) {
-          all.add(view.plugin());
-        }
-      }
-    }
-    return all;
+    return PluginLifecycle.warmUp(plugins, control);
   }
 }

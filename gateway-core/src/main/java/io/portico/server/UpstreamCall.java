@@ -58,7 +58,7 @@ final class UpstreamCall {
 
   private Future<UpstreamResponse> send(Endpoint endpoint, RequestBody body) {
     CompiledRoute route = exchange.route;
-    attempt = new UpstreamAttempt(endpoint, route.timeoutMillis());
+    attempt = new UpstreamAttempt(endpoint, route.timeoutMillis(), exchange.loop.deadlines);
     HttpClient client = exchange.loop.clients.client(route.upstream().settings());
     String query = exchange.query();
     String uri = query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query;

@@ -12,10 +12,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.HostAndPort;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One try of an upstream call: take a pooled connection to the endpoint, send the head and the
@@ -23,21 +20,23 @@ import java.util.concurrent.TimeUnit;
  * head; when it fires the request is reset and the try fails with {@code TIMEOUT}. Confined to the
  * exchange's event loop.
  */
-public final class UpstreamAttempt {
+public final class UpstreamAttempt extends Deadlines.Deadline {
   private final Endpoint endpoint;
   private final String address;
   private final long timeoutMillis;
+  private final Deadlines deadlines;
+  private Context context;
   private final Promise<UpstreamResponse> result = Promise.promise();
   private ProxiedResponse response;
   private HttpClientRequest request;
-  private ScheduledFuture<?> timer;
   private boolean settled;
 
   /**
    * @param timeoutMillis deadline for the answer head; 0 for none
    */
-  public UpstreamAttempt(Endpoint endpoint, long timeoutMillis) {
+  public UpstreamAttempt(Endpoint endpoint, long timeoutMillis, Deadlines deadlines) {
     this.endpoint = endpoint;
+    this.deadlines = deadlines;
     this.address = endpoint.address();
     this.timeoutMillis = timeoutMillis;
   }
@@ -51,10 +50,9 @@ public final class UpstreamAttempt {
    */
   public Future<UpstreamResponse> send(HttpClient client, Context context, HttpMethod method, String uri,
       HostAndPort authority, UpstreamHeaders headers, RequestBody body) {
+    this.context = context;
     if (timeoutMillis > 0) {
-      // a plain Netty timer (cheaper than a Vert.x timer), completed on the exchange's context
-      timer = ((ContextInternal) context).nettyEventLoop()
-          .schedule(() -> context.runOnContext(v -> timedOut()), timeoutMillis, TimeUnit.MILLISECONDS);
+      deadlines.arm(this, timeoutMillis);
     }
     RequestOptions options = new RequestOptions()
         .setMethod(method)
@@ -120,8 +118,12 @@ public final class UpstreamAttempt {
     settle(response, null);
   }
 
+  @Override
+  protected void expired() {
+    context.runOnContext(v -> timedOut()); // the wheel runs on the bare event loop
+  }
+
   private void timedOut() {
-    timer = null;
     if (!settled) {
       settle(null, Failures.timeout(address, timeoutMillis));
       if (request != null) {
@@ -144,9 +146,6 @@ public final class UpstreamAttempt {
   }
 
   private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    deadlines.cancel(this);
   }
 }
