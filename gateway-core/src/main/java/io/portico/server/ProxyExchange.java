@@ -5,6 +5,7 @@ import io.portico.spi.Exchange;
 import io.portico.spi.Key;
 import io.portico.upstream.HeaderPolicy;
 import io.portico.upstream.TrustedProxies;
+import io.portico.upstream.UpstreamHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -19,7 +20,7 @@ import io.vertx.core.net.HostAndPort;
  * ({@link RouteRequest}). Derived values (host, client address, upstream headers) are computed on
  * first use. Confined to the event loop of the connection.
  */
-final class ProxyExchange implements Exchange, RouteRequest {
+final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   final HttpServerRequest request;
   final Loop loop;
   final RuntimeSnapshot snapshot;
@@ -142,7 +143,8 @@ final class ProxyExchange implements Exchange, RouteRequest {
    * Puts the upstream request's headers into {@code target}: the ones plugins edited, or (when no
    * plugin asked for them) the client's filtered straight into the target, saving a copy.
    */
-  void writeUpstreamHeaders(MultiMap target) {
+  @Override
+  public void writeTo(MultiMap target) {
     if (upstreamHeaders != null) {
       target.addAll(upstreamHeaders);
     } else {

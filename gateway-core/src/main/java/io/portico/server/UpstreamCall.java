@@ -37,7 +37,6 @@ final class UpstreamCall {
       return Future.failedFuture(new UpstreamFailure(UpstreamFailure.Kind.NO_ENDPOINT, null,
           "upstream " + route.upstream().name() + " has no ready endpoint"));
     }
-    exchange.trace.endpoint = endpoint.address();
     exchange.trace.upstreamStarted();
     BodyReader reader = exchange.bodyReader;
     if (reader != null && reader.started()) {
@@ -59,11 +58,12 @@ final class UpstreamCall {
   private Future<UpstreamResponse> send(Endpoint endpoint, RequestBody body) {
     CompiledRoute route = exchange.route;
     attempt = new UpstreamAttempt(endpoint, route.timeoutMillis(), exchange.loop.deadlines);
+    exchange.trace.endpoint = attempt.endpoint();
     HttpClient client = exchange.loop.clients.client(route.upstream().settings());
     String query = exchange.query();
     String uri = query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query;
     return attempt.send(client, exchange.context, exchange.method(), uri, exchange.request.authority(),
-        exchange::writeUpstreamHeaders, body);
+        exchange, body);
   }
 
   /** The upstream's answer if one arrived, else {@code null}. */

@@ -33,7 +33,7 @@ final class ConnectionTokens {
           if (names == null) {
             names = new ArrayList<>(2);
           }
-          names.add(token);
+          names.add(token.toLowerCase(java.util.Locale.ROOT));
         }
         start = end + 1;
       }
@@ -43,7 +43,7 @@ final class ConnectionTokens {
 
   static boolean contains(String[] tokens, CharSequence name) {
     for (String token : tokens) {
-      if (token.length() == name.length() && token.regionMatches(true, 0, name.toString(), 0, token.length())) {
+      if (token.length() == name.length() && HeaderNames.regionIs(name, token)) {
         return true;
       }
     }

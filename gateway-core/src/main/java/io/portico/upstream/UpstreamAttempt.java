@@ -26,6 +26,9 @@ public final class UpstreamAttempt extends Deadlines.Deadline {
   private final long timeoutMillis;
   private final Deadlines deadlines;
   private Context context;
+  private HostAndPort authority;
+  private UpstreamHeaders headers;
+  private RequestBody body;
   private final Promise<UpstreamResponse> result = Promise.promise();
   private ProxiedResponse response;
   private HttpClientRequest request;
@@ -59,7 +62,10 @@ public final class UpstreamAttempt extends Deadlines.Deadline {
         .setHost(endpoint.host())
         .setPort(endpoint.port())
         .setURI(uri);
-    client.request(options).onComplete(ar -> connected(ar, authority, headers, body));
+    this.authority = authority;
+    this.headers = headers;
+    this.body = body;
+    client.request(options).onComplete(this::connected);
     return result.future();
   }
 
@@ -85,7 +91,7 @@ public final class UpstreamAttempt extends Deadlines.Deadline {
     }
   }
 
-  private void connected(AsyncResult<HttpClientRequest> ar, HostAndPort authority, UpstreamHeaders headers, RequestBody body) {
+  private void connected(AsyncResult<HttpClientRequest> ar) {
     if (ar.failed()) {
       settle(null, Failures.connect(address, ar.cause()));
       return;
