@@ -3,12 +3,14 @@ package io.portico;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.portico.chain.Closing;
+import io.portico.chain.PluginLifecycle;
 import io.portico.config.ValidatedConfig;
 import io.portico.server.GatewayRuntime;
 import io.portico.server.ListenerVerticle;
+import io.portico.server.RuntimeSnapshot;
 import io.portico.server.SnapshotCompiler;
-import io.portico.server.SnapshotCompiler.Compilation;
+import io.portico.spi.Endpoint;
+import io.portico.upstream.Upstream;
 import io.portico.spi.Plugin;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -104,9 +106,11 @@ public final class Gateway {
     return vertx.executeBlocking(() -> compiler.compile(next, runtime.snapshot())).compose(compilation ->
         warmUp(compilation.created()).compose(
             warmed -> {
+              RuntimeSnapshot retired = runtime.snapshot();
               runtime.swap(compilation.snapshot());
+              compilation.retire(retired);
               LOG.info("config {} from {} is live", next.version(), next.source());
-              return closeAll(compilation.replaced());
+              return PluginLifecycle.closeAll(compilation.replaced());
             },
             failure -> {
               compilation.abandon();
@@ -129,7 +133,10 @@ public final class Gateway {
     }
     stopped = Future.join(drained)
         .transform(ar -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId))
-        .transform(ar -> closeAll(allPlugins()))
+        .transform(ar -> {
+          SnapshotCompiler.stopDiscovery(runtime.snapshot());
+          return PluginLifecycle.closeAll(PluginLifecycle.of(runtime.snapshot().view()));
+        })
         .onComplete(ar -> LOG.info("gateway stopped"));
     return stopped;
   }
@@ -142,6 +149,21 @@ public final class Gateway {
   /** The running config as the admin API shows it. */
   public GatewaySnapshot snapshot() {
     return runtime.snapshot().view();
+  }
+
+  /**
+   * The current endpoints of an upstream (live: discovery updates them between config changes),
+   * or an empty list for an unknown upstream.
+   */
+  public List<Endpoint> endpoints(String upstream) {
+    Upstream running = runtime.snapshot().upstreams().get(upstream);
+    return running == null ? List.of() : running.endpoints();
+  }
+
+  /** The version (revision) of an upstream's discovered endpoints, or {@code null}. */
+  public String endpointsVersion(String upstream) {
+    Upstream running = runtime.snapshot().upstreams().get(upstream);
+    return running == null ? null : running.endpointsVersion();
   }
 
   /** Completes once the listeners are bound and every plugin of the active config warmed up. */
@@ -163,46 +185,6 @@ public final class Gateway {
   }
 
   private Future<Void> warmUp(List<Plugin> plugins) {
-    if (plugins.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> done = Promise.promise();
-    control.runOnContext(v -> {
-      List<Future<Void>> warming = new ArrayList<>(plugins.size());
-      for (Plugin plugin : plugins) {
-        try {
-          Future<Void> warm = plugin.warmUp();
-          warming.add(warm != null ? warm : Future.succeededFuture());
-        } catch (RuntimeException e) {
-          warming.add(Future.failedFuture(e));
-        }
-      }
-      Future.all(warming).<Void>mapEmpty().onComplete(done);
-    });
-    return done.future();
-  }
-
-  private Future<Void> closeAll(List<Plugin> plugins) {
-    if (plugins.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Future<Void>> closing = new ArrayList<>(plugins.size());
-    for (Plugin plugin : plugins) {
-      closing.add(Closing.close(plugin, LOG));
-    }
-    return Future.join(closing).mapEmpty();
-  }
-
-  private List<Plugin> allPlugins() {
-    List<Plugin> all = new ArrayList<>();
-    java.util.Set<Plugin> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    for (GatewaySnapshot.RouteView route : runtime.snapshot().view().routes()) {
-      for (GatewaySnapshot.PluginView view : route.plugins()) {
-        if (seen.add(view.plugin())) {
-          all.add(view.plugin());
-        }
-      }
-    }
-    return all;
+    return PluginLifecycle.warmUp(plugins, control);
   }
 }

@@ -1,12 +1,12 @@
 package io.portico.server;
 
 import io.portico.chain.ChainRunner;
+import io.portico.chain.InterceptorChain;
 import io.portico.spi.Reply;
 import io.portico.spi.UpstreamInterceptor;
 import io.portico.spi.UpstreamResponse;
 import io.portico.upstream.ProxiedResponse;
 import io.portico.upstream.ResponseRelay;
-import io.portico.upstream.StreamedBody;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
@@ -59,21 +59,19 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
       return;
     }
     UpstreamInterceptor[] interceptors = exchange.route.chain().interceptors();
-    Future<UpstreamResponse> response = interceptors.length == 0 ? call.attempt() : intercepted(interceptors, 0);
+    Future<UpstreamResponse> response = interceptors.length == 0
+        ? call.attempt()
+        : InterceptorChain.run(interceptors, exchange, call::attempt);
     if (response.isComplete()) {
       upstreamDone(response);
     } else {
-      response.onComplete(ar -> onLoop(() -> upstreamDone(ar)));
-    }
-  }
-
-  private Future<UpstreamResponse> intercepted(UpstreamInterceptor[] interceptors, int index) {
-    try {
-      Future<UpstreamResponse> response = interceptors[index].intercept(exchange,
-          () -> index + 1 == interceptors.length ? call.attempt() : intercepted(interceptors, index + 1));
-      return response != null ? response : Future.failedFuture(new IllegalStateException("interceptor returned null"));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+      response.onComplete(ar -> {
+        if (Thread.currentThread() == exchange.loop.thread) {
+          upstreamDone(ar);
+        } else {
+          exchange.context.runOnContext(v -> upstreamDone(ar));
+        }
+      });
     }
   }
 
@@ -250,6 +248,8 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
       exchange.request.connection().close();
     }
     exchange.loop.runtime.exchangeEnded();
-    chain.complete(new ExchangeRecord(exchange, headWritten ? exchange.status : 0));
+    if (exchange.route.chain().size() > 0) {
+      chain.complete(new ExchangeRecord(exchange, headWritten ? exchange.status : 0));
+    }
   }
 }

@@ -34,8 +34,8 @@ final class ExchangeRecord implements ExchangeLog {
     this.path = exchange.path();
     this.status = status;
     this.errorCode = trace.errorCode;
-    this.startEpochMillis = exchange.startMillis;
     this.durationNanos = System.nanoTime() - exchange.startNanos();
+    this.startEpochMillis = System.currentTimeMillis() - durationNanos / 1_000_000;
     this.upstreamDurationNanos = trace.upstreamNanos;
     this.attempts = trace.attempts;
     this.bytesReceived = trace.bytesReceived;

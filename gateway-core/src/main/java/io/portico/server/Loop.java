@@ -1,7 +1,9 @@
 package io.portico.server;
 
+import io.portico.upstream.Deadlines;
 import io.portico.upstream.UpstreamClients;
 import io.vertx.core.Context;
+import io.vertx.core.internal.ContextInternal;
 
 /**
  * The state one listener keeps for its event loop: its index (which balancer state to use), its
@@ -14,6 +16,7 @@ final class Loop {
   final UpstreamClients clients;
   final RequestIds ids;
   final GatewayRuntime runtime;
+  final Deadlines deadlines;
 
   Loop(int index, Context context, UpstreamClients clients, GatewayRuntime runtime) {
     this.index = index;
@@ -22,6 +25,7 @@ final class Loop {
     this.clients = clients;
     this.ids = new RequestIds(index);
     this.runtime = runtime;
+    this.deadlines = new Deadlines(((ContextInternal) context).nettyEventLoop());
   }
 
   /** Runs {@code task} on this loop: now when already on it, else queued on {@code context}. */

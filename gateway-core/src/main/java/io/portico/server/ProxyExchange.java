@@ -5,6 +5,7 @@ import io.portico.spi.Exchange;
 import io.portico.spi.Key;
 import io.portico.upstream.HeaderPolicy;
 import io.portico.upstream.TrustedProxies;
+import io.portico.upstream.UpstreamHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -19,7 +20,7 @@ import io.vertx.core.net.HostAndPort;
  * ({@link RouteRequest}). Derived values (host, client address, upstream headers) are computed on
  * first use. Confined to the event loop of the connection.
  */
-final class ProxyExchange implements Exchange, RouteRequest {
+final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   final HttpServerRequest request;
   final Loop loop;
   final RuntimeSnapshot snapshot;
@@ -27,13 +28,13 @@ final class ProxyExchange implements Exchange, RouteRequest {
   private final String requestId;
   private final String path;
   private final long startNanos = System.nanoTime();
-  final long startMillis = System.currentTimeMillis();
   private final boolean trustedPeer;
 
   CompiledRoute route;
   private String upstreamPath;
   private String host;
   private String clientIp;
+  private String peerIp;
   private MultiMap upstreamHeaders;
   private MultiMap additionalResponseHeaders;
   private Attributes attributes;
@@ -123,20 +124,39 @@ final class ProxyExchange implements Exchange, RouteRequest {
   }
 
   String peerIp() {
-    return request.remoteAddress().hostAddress();
+    if (peerIp == null) {
+      peerIp = request.remoteAddress().hostAddress();
+    }
+    return peerIp;
   }
 
   @Override
   public MultiMap requestHeaders() {
     if (upstreamHeaders == null) {
-      MultiMap headers = HttpHeaders.headers();
-      HeaderPolicy.copyRequestHeaders(request.headers(), headers, trustedPeer);
-      HostAndPort authority = request.authority();
-      HeaderPolicy.setForwarding(request.headers(), headers, trustedPeer, peerIp(),
-          request.isSSL() ? "https" : "http", authority == null ? null : authority.toString(), requestId);
-      upstreamHeaders = headers;
+      upstreamHeaders = HttpHeaders.headers();
+      filterHeadersInto(upstreamHeaders);
     }
     return upstreamHeaders;
+  }
+
+  /**
+   * Puts the upstream request's headers into {@code target}: the ones plugins edited, or (when no
+   * plugin asked for them) the client's filtered straight into the target, saving a copy.
+   */
+  @Override
+  public void writeTo(MultiMap target) {
+    if (upstreamHeaders != null) {
+      target.addAll(upstreamHeaders);
+    } else {
+      filterHeadersInto(target);
+    }
+  }
+
+  private void filterHeadersInto(MultiMap target) {
+    HeaderPolicy.copyRequestHeaders(request.headers(), target, trustedPeer);
+    HostAndPort authority = request.authority();
+    HeaderPolicy.setForwarding(request.headers(), target, trustedPeer, peerIp(),
+        request.isSSL() ? "https" : "http", authority == null ? null : authority.toString(), requestId);
   }
 
   @Override

@@ -33,6 +33,10 @@ final class ServerOptionsFactory {
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
         .setHandle100ContinueAutomatically(false)
+        // frames are relayed as they come; compression would also put an extension handler on
+        // every HTTP/1 connection's write path
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setInitialSettings(new Http2Settings().setMaxHeaderListSize(limits.maxHeaderSize()));
     TlsConfig tls = listen.tls();
     if (tls != null) {

@@ -20,7 +20,6 @@ final class UpstreamCall {
   private boolean made;
   private UpstreamAttempt attempt;
   private StreamedBody streamed;
-  private ProxiedResponse obtained;
 
   UpstreamCall(ProxyExchange exchange, Runnable onBodyTooLarge) {
     this.exchange = exchange;
@@ -38,7 +37,6 @@ final class UpstreamCall {
       return Future.failedFuture(new UpstreamFailure(UpstreamFailure.Kind.NO_ENDPOINT, null,
           "upstream " + route.upstream().name() + " has no ready endpoint"));
     }
-    exchange.trace.endpoint = endpoint.address();
     exchange.trace.upstreamStarted();
     BodyReader reader = exchange.bodyReader;
     if (reader != null && reader.started()) {
@@ -59,22 +57,18 @@ final class UpstreamCall {
 
   private Future<UpstreamResponse> send(Endpoint endpoint, RequestBody body) {
     CompiledRoute route = exchange.route;
-    attempt = new UpstreamAttempt(endpoint, route.timeoutMillis());
+    attempt = new UpstreamAttempt(endpoint, route.timeoutMillis(), exchange.loop.deadlines);
+    exchange.trace.endpoint = attempt.endpoint();
     HttpClient client = exchange.loop.clients.client(route.upstream().settings());
     String query = exchange.query();
     String uri = query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query;
     return attempt.send(client, exchange.context, exchange.method(), uri, exchange.request.authority(),
-        exchange.requestHeaders(), body).map(this::obtained);
-  }
-
-  private UpstreamResponse obtained(ProxiedResponse response) {
-    obtained = response;
-    return response;
+        exchange, body);
   }
 
   /** The upstream's answer if one arrived, else {@code null}. */
   ProxiedResponse obtained() {
-    return obtained;
+    return attempt == null ? null : attempt.response();
   }
 
   /** Stops streaming the request body (the answer no longer needs it). */

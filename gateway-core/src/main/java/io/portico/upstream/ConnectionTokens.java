@@ -19,6 +19,9 @@ final class ConnectionTokens {
       return NONE;
     }
     List<String> values = headers.getAll("connection");
+    if (values.size() == 1 && values.get(0).indexOf(',') < 0 && isStandard(values.get(0).trim())) {
+      return NONE; // the usual case: a single keep-alive, close or upgrade
+    }
     List<String> names = null;
     for (String value : values) {
       int start = 0;
@@ -30,7 +33,7 @@ final class ConnectionTokens {
           if (names == null) {
             names = new ArrayList<>(2);
           }
-          names.add(token);
+          names.add(token.toLowerCase(java.util.Locale.ROOT));
         }
         start = end + 1;
       }
@@ -40,7 +43,7 @@ final class ConnectionTokens {
 
   static boolean contains(String[] tokens, CharSequence name) {
     for (String token : tokens) {
-      if (token.length() == name.length() && token.regionMatches(true, 0, name.toString(), 0, token.length())) {
+      if (token.length() == name.length() && HeaderNames.regionIs(name, token)) {
         return true;
       }
     }

@@ -66,7 +66,7 @@ final class HeaderNames {
     return name.length() == lower.length() && regionIs(name, lower);
   }
 
-  private static boolean regionIs(CharSequence name, String lower) {
+  static boolean regionIs(CharSequence name, String lower) {
     for (int i = 0; i < lower.length(); i++) {
       char c = name.charAt(i);
       if (c >= 'A' && c <= 'Z') {

@@ -1,6 +1,8 @@
 package io.portico.upstream;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import io.vertx.core.MultiMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -26,15 +28,28 @@ public final class HeaderPolicy {
    */
   public static void copyRequestHeaders(MultiMap from, MultiMap to, boolean trustedPeer) {
     String[] named = ConnectionTokens.of(from);
-    for (Map.Entry<String, String> header : from) {
-      String name = header.getKey();
-      int kind = HeaderNames.classify(name);
-      boolean pass = kind == HeaderNames.PLAIN || kind == HeaderNames.CONTENT_LENGTH
-          || (kind == HeaderNames.FORWARDING && trustedPeer);
-      if (pass && (named.length == 0 || !ConnectionTokens.contains(named, name))) {
-        to.add(name, header.getValue());
+    if (from instanceof HttpHeaders netty) { // HTTP/1: names stay AsciiString, no String per header
+      Iterator<Map.Entry<CharSequence, CharSequence>> headers = netty.iteratorCharSequence();
+      while (headers.hasNext()) {
+        Map.Entry<CharSequence, CharSequence> header = headers.next();
+        if (forwardsRequestHeader(header.getKey(), trustedPeer, named)) {
+          to.add(header.getKey(), header.getValue());
+        }
+      }
+    } else {
+      for (Map.Entry<String, String> header : from) {
+        if (forwardsRequestHeader(header.getKey(), trustedPeer, named)) {
+          to.add(header.getKey(), header.getValue());
+        }
       }
     }
+  }
+
+  private static boolean forwardsRequestHeader(CharSequence name, boolean trustedPeer, String[] named) {
+    int kind = HeaderNames.classify(name);
+    boolean pass = kind == HeaderNames.PLAIN || kind == HeaderNames.CONTENT_LENGTH
+        || (kind == HeaderNames.FORWARDING && trustedPeer);
+    return pass && (named.length == 0 || !ConnectionTokens.contains(named, name));
   }
 
   /**
@@ -59,12 +74,25 @@ public final class HeaderPolicy {
   /** Copies an upstream answer's headers that may go to the client. */
   public static void copyResponseHeaders(MultiMap from, MultiMap to) {
     String[] named = ConnectionTokens.of(from);
-    for (Map.Entry<String, String> header : from) {
-      String name = header.getKey();
-      if (!HeaderNames.isHopByHop(name) && (named.length == 0 || !ConnectionTokens.contains(named, name))) {
-        to.add(name, header.getValue());
+    if (from instanceof HttpHeaders netty) {
+      Iterator<Map.Entry<CharSequence, CharSequence>> headers = netty.iteratorCharSequence();
+      while (headers.hasNext()) {
+        Map.Entry<CharSequence, CharSequence> header = headers.next();
+        if (forwardsResponseHeader(header.getKey(), named)) {
+          to.add(header.getKey(), header.getValue());
+        }
+      }
+    } else {
+      for (Map.Entry<String, String> header : from) {
+        if (forwardsResponseHeader(header.getKey(), named)) {
+          to.add(header.getKey(), header.getValue());
+        }
       }
     }
+  }
+
+  private static boolean forwardsResponseHeader(CharSequence name, String[] named) {
+    return !HeaderNames.isHopByHop(name) && (named.length == 0 || !ConnectionTokens.contains(named, name));
   }
 
   /** Whether {@code name} is hop-by-hop in itself (not counting what {@code Connection} names). */

@@ -75,8 +75,8 @@ public final class StreamedBody implements RequestBody {
     }
     received += chunk.length();
     if (limit >= 0 && received > limit) {
+      onTooLarge.run(); // first: the exchange must know why the upstream request is about to be reset
       stop(true);
-      onTooLarge.run();
       return;
     }
     if (received == declaredLength) {

@@ -2,20 +2,17 @@ package io.portico.upstream;
 
 import io.portico.spi.Endpoint;
 import io.portico.spi.UpstreamFailure;
+import io.portico.spi.UpstreamResponse;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.HostAndPort;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One try of an upstream call: take a pooled connection to the endpoint, send the head and the
@@ -23,20 +20,26 @@ import java.util.concurrent.TimeUnit;
  * head; when it fires the request is reset and the try fails with {@code TIMEOUT}. Confined to the
  * exchange's event loop.
  */
-public final class UpstreamAttempt {
+public final class UpstreamAttempt extends Deadlines.Deadline {
   private final Endpoint endpoint;
   private final String address;
   private final long timeoutMillis;
-  private final Promise<ProxiedResponse> result = Promise.promise();
+  private final Deadlines deadlines;
+  private Context context;
+  private HostAndPort authority;
+  private UpstreamHeaders headers;
+  private RequestBody body;
+  private final Promise<UpstreamResponse> result = Promise.promise();
+  private ProxiedResponse response;
   private HttpClientRequest request;
-  private ScheduledFuture<?> timer;
   private boolean settled;
 
   /**
    * @param timeoutMillis deadline for the answer head; 0 for none
    */
-  public UpstreamAttempt(Endpoint endpoint, long timeoutMillis) {
+  public UpstreamAttempt(Endpoint endpoint, long timeoutMillis, Deadlines deadlines) {
     this.endpoint = endpoint;
+    this.deadlines = deadlines;
     this.address = endpoint.address();
     this.timeoutMillis = timeoutMillis;
   }
@@ -46,22 +49,29 @@ public final class UpstreamAttempt {
    *
    * @param uri path and query to request
    * @param authority the host the client asked for (sent as {@code Host}), or {@code null}
-   * @param headers headers for the upstream, already filtered
+   * @param headers writes the headers for the upstream, already filtered
    */
-  public Future<ProxiedResponse> send(HttpClient client, Context context, HttpMethod method, String uri,
-      HostAndPort authority, MultiMap headers, RequestBody body) {
+  public Future<UpstreamResponse> send(HttpClient client, Context context, HttpMethod method, String uri,
+      HostAndPort authority, UpstreamHeaders headers, RequestBody body) {
+    this.context = context;
     if (timeoutMillis > 0) {
-      // a plain Netty timer (cheaper than a Vert.x timer), completed on the exchange's context
-      timer = ((ContextInternal) context).nettyEventLoop()
-          .schedule(() -> context.runOnContext(v -> timedOut()), timeoutMillis, TimeUnit.MILLISECONDS);
+      deadlines.arm(this, timeoutMillis);
     }
     RequestOptions options = new RequestOptions()
         .setMethod(method)
         .setHost(endpoint.host())
         .setPort(endpoint.port())
         .setURI(uri);
-    client.request(options).onComplete(ar -> connected(ar, authority, headers, body));
+    this.authority = authority;
+    this.headers = headers;
+    this.body = body;
+    client.request(options).onComplete(this::connected);
     return result.future();
+  }
+
+  /** The upstream's answer once its head arrived, else {@code null}. */
+  public ProxiedResponse response() {
+    return response;
   }
 
   /** {@code host:port} of the endpoint of this try. */
@@ -81,7 +91,7 @@ public final class UpstreamAttempt {
     }
   }
 
-  private void connected(AsyncResult<HttpClientRequest> ar, HostAndPort authority, MultiMap headers, RequestBody body) {
+  private void connected(AsyncResult<HttpClientRequest> ar) {
     if (ar.failed()) {
       settle(null, Failures.connect(address, ar.cause()));
       return;
@@ -94,7 +104,7 @@ public final class UpstreamAttempt {
     if (authority != null) {
       request.authority(authority);
     }
-    request.headers().addAll(headers);
+    headers.writeTo(request.headers());
     request.response().onComplete(this::answered);
     body.sendTo(request);
   }
@@ -104,17 +114,22 @@ public final class UpstreamAttempt {
       settle(null, Failures.reset(address, ar.cause()));
       return;
     }
-    HttpClientResponse response = ar.result();
-    response.pause(); // the body waits for the response chain
+    HttpClientResponse answer = ar.result();
+    answer.pause(); // the body waits for the response chain
     if (settled) {
       request.reset();
       return;
     }
-    settle(new ProxiedResponse(response, address), null);
+    response = new ProxiedResponse(answer, address);
+    settle(response, null);
+  }
+
+  @Override
+  protected void expired() {
+    context.runOnContext(v -> timedOut()); // the wheel runs on the bare event loop
   }
 
   private void timedOut() {
-    timer = null;
     if (!settled) {
       settle(null, Failures.timeout(address, timeoutMillis));
       if (request != null) {
@@ -137,9 +152,6 @@ public final class UpstreamAttempt {
   }
 
   private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    deadlines.cancel(this);
   }
 }

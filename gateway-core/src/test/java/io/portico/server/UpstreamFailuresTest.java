@@ -82,7 +82,7 @@ class UpstreamFailuresTest {
 
     assertError(answer, 504, "upstream_timeout");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
-    assertThat(gateway.inFlight()).isZero();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> gateway.inFlight() == 0);
   }
 
   @Test

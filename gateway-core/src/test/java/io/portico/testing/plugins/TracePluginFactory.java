@@ -24,7 +24,7 @@ public abstract class TracePluginFactory implements PluginFactory<TracePluginFac
    * @param replaceStatus replace the answer with this status in onResponse
    */
   public record Config(Integer replyStatus, Boolean fail, Integer delayMillis, Integer replaceStatus, String addHeader,
-      String tag, Boolean failCreate) {
+      String tag, Boolean failCreate, Long readBody, Integer warmUpMillis, Boolean expose) {
     public Config {
       fail = fail != null ? fail : Boolean.FALSE;
       delayMillis = delayMillis != null ? delayMillis : 0;
@@ -68,6 +68,19 @@ public abstract class TracePluginFactory implements PluginFactory<TracePluginFac
     TraceLog.add("lifecycle " + name + ".create " + context.routeName() + " " + config.tag());
     return new Plugin() {
       @Override
+      public Future<Void> warmUp() {
+        if (config.warmUpMillis() == null) {
+          return Future.succeededFuture();
+        }
+        Promise<Void> warm = Promise.promise();
+        context.vertx().setTimer(config.warmUpMillis(), t -> {
+          TraceLog.add("lifecycle " + name + ".warm " + context.routeName());
+          warm.complete();
+        });
+        return warm.future();
+      }
+
+      @Override
       public Future<Void> close() {
         TraceLog.add("lifecycle " + name + ".close " + context.routeName() + " " + config.tag());
         return Future.succeededFuture();
@@ -82,6 +95,17 @@ public abstract class TracePluginFactory implements PluginFactory<TracePluginFac
         if (config.addHeader() != null) {
           exchange.requestHeaders().set(config.addHeader(), name);
           exchange.additionalResponseHeaders().set(config.addHeader(), name);
+        }
+        if (Boolean.TRUE.equals(config.expose())) {
+          exchange.requestHeaders().set("x-seen-client-ip", exchange.clientIp());
+          exchange.requestHeaders().set("x-seen-scheme", exchange.scheme());
+          exchange.requestHeaders().set("x-seen-host", exchange.host());
+        }
+        if (config.readBody() != null) {
+          return exchange.body(config.readBody()).map(body -> {
+            exchange.requestHeaders().set("x-body-length", Integer.toString(body.length()));
+            return Decision.next();
+          });
         }
         if (config.fail()) {
           throw new IllegalStateException("plugin " + name + " fails on purpose");

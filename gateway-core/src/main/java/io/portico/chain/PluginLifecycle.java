@@ -1,0 +1,71 @@
+package io.portico.chain;
+
+import io.portico.GatewaySnapshot;
+import io.portico.spi.Plugin;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Warms up and closes plugins, many at a time. */
+public final class PluginLifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(PluginLifecycle.class);
+
+  private PluginLifecycle() {}
+
+  /**
+   * Calls {@link Plugin#warmUp()} of each plugin on {@code eventLoop} (an event-loop context);
+   * completes when all did, fails when one failed or threw.
+   */
+  public static Future<Void> warmUp(List<Plugin> plugins, Context eventLoop) {
+    if (plugins.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    eventLoop.runOnContext(v -> {
+      List<Future<Void>> warming = new ArrayList<>(plugins.size());
+      for (Plugin plugin : plugins) {
+        try {
+          Future<Void> warm = plugin.warmUp();
+          warming.add(warm != null ? warm : Future.succeededFuture());
+        } catch (RuntimeException e) {
+          warming.add(Future.failedFuture(e));
+        }
+      }
+      Future.all(warming).<Void>mapEmpty().onComplete(done);
+    });
+    return done.future();
+  }
+
+  /** Closes each plugin once, logging failures; completes when all are closed. */
+  public static Future<Void> closeAll(List<Plugin> plugins) {
+    if (plugins.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> closing = new ArrayList<>(plugins.size());
+    for (Plugin plugin : plugins) {
+      closing.add(Closing.close(plugin, LOG));
+    }
+    return Future.join(closing).mapEmpty();
+  }
+
+  /** Every distinct plugin of a snapshot. */
+  public static List<Plugin> of(GatewaySnapshot snapshot) {
+    List<Plugin> all = new ArrayList<>();
+    Set<Plugin> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (GatewaySnapshot.RouteView route : snapshot.routes()) {
+      for (GatewaySnapshot.PluginView view : route.plugins()) {
+        if (seen.add(view.plugin())) {
+          all.add(view.plugin());
+        }
+      }
+    }
+    return all;
+  }
+}
