@@ -65,32 +65,36 @@ final class RateLimitPlugin implements Plugin {
   }
 
   private Future<Decision> decide(Exchange exchange, Verdict verdict) {
-    switch (verdict.outcome()) {
-      case ALLOWED:
+    return switch (verdict.outcome()) {
+      case ALLOWED -> {
         meters.allowed();
         if (headers) {
           RateLimitAnswers.allowed(exchange.additionalResponseHeaders(), verdict);
         }
-        return Decision.CONTINUE;
-      case UNCHECKED_ALLOWED:
+        yield Decision.CONTINUE;
+      }
+      case UNCHECKED_ALLOWED -> {
         meters.allowed();
-        return Decision.CONTINUE;
-      case REJECTED:
+        yield Decision.CONTINUE;
+      }
+      case REJECTED -> {
         if (shadow) {
           meters.shadowRejected(exchange);
-          return Decision.CONTINUE;
+          yield Decision.CONTINUE;
         }
         meters.rejected();
         RateLimitAnswers.rejected(exchange.additionalResponseHeaders(), verdict, headers);
-        return RateLimitAnswers.RATE_LIMITED;
-      default: // UNCHECKED_DENIED
+        yield RateLimitAnswers.RATE_LIMITED;
+      }
+      case UNCHECKED_DENIED -> {
         if (shadow) {
           meters.shadowRejected(exchange);
-          return Decision.CONTINUE;
+          yield Decision.CONTINUE;
         }
         meters.rejected();
-        return RateLimitAnswers.UNAVAILABLE;
-    }
+        yield RateLimitAnswers.UNAVAILABLE;
+      }
+    };
   }
 
   /** With Redis: completes (successfully either way) once the first connection attempt is over. */

@@ -71,10 +71,6 @@ final class RedisStore {
     return proxy;
   }
 
-  String display() {
-    return display;
-  }
-
   private void connect() {
     if (closed) {
       return;
