@@ -41,11 +41,11 @@ final class BodyReader {
 
   private Future<Buffer> start() {
     HttpServerRequest request = exchange.request;
-    long declared = RequestFraming.declaredLength(request);
+    long declared = exchange.declaredLength;
     if (declared > limit) {
       return Future.failedFuture(new BodyTooLargeException(limit));
     }
-    if (!RequestFraming.hasBody(request)) {
+    if (!exchange.hasBody) {
       body = Buffer.buffer(0);
       return Future.succeededFuture(body);
     }

@@ -41,13 +41,10 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
     HttpServerResponse response = exchange.request.response();
     response.closeHandler(v -> clientGone());
     response.exceptionHandler(t -> clientGone());
-    if (RequestFraming.declaredLength(exchange.request) > exchange.routeLimit()) {
+    if (exchange.declaredLength > exchange.routeLimit()) {
       use(ErrorCatalog.BODY_TOO_LARGE);
       write();
       return;
-    }
-    if (!RequestFraming.hasBody(exchange.request) && !exchange.request.isEnded() && !WebSocketRelay.isUpgrade(exchange)) {
-      exchange.request.resume(); // nothing to stream: let the request end now
     }
     chain.runRequest();
   }

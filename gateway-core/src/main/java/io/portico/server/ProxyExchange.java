@@ -29,6 +29,10 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   private final String path;
   private final long startNanos = System.nanoTime();
   private final boolean trustedPeer;
+  /** The declared {@code Content-Length}, -1 when none. */
+  final long declaredLength;
+  /** Whether a body follows the head ({@link RequestFraming#hasBody}). */
+  final boolean hasBody;
 
   CompiledRoute route;
   private String upstreamPath;
@@ -52,6 +56,8 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
     this.path = path;
     TrustedProxies trusted = snapshot.trustedProxies();
     this.trustedPeer = !trusted.isEmpty() && trusted.contains(peerIp());
+    this.declaredLength = RequestFraming.declaredLength(request);
+    this.hasBody = RequestFraming.hasBody(request, declaredLength);
   }
 
   void route(CompiledRoute route, String upstreamPath) {

@@ -24,9 +24,6 @@ final class RequestDispatcher {
   }
 
   void handle(HttpServerRequest request) {
-    if (!request.isEnded()) {
-      request.pause(); // the body waits until the upstream request is ready
-    }
     RuntimeSnapshot snapshot = loop.runtime.snapshot();
     String requestId = loop.ids.resolve(request.getHeader("x-request-id"));
     if (request.version() == HttpVersion.HTTP_2 && request.headers().size() > loop.runtime.limits().maxHeaders()) {
@@ -41,6 +38,9 @@ final class RequestDispatcher {
       return;
     }
     ProxyExchange exchange = new ProxyExchange(request, loop, snapshot, Vertx.currentContext(), requestId, path);
+    if ((exchange.hasBody || request.canUpgradeToWebSocket()) && !request.isEnded()) {
+      request.pause(); // the body (or the upgrade) waits until the upstream is ready
+    }
     RouteMatch<CompiledRoute> match = snapshot.routes().match(exchange);
     if (match == null) {
       reject(request, ErrorCatalog.NO_ROUTE, requestId);

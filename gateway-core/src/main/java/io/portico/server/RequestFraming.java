@@ -27,7 +27,11 @@ final class RequestFraming {
    * as bodiless there unless a length is declared.
    */
   static boolean hasBody(HttpServerRequest request) {
-    long declared = declaredLength(request);
+    return hasBody(request, declaredLength(request));
+  }
+
+  /** {@link #hasBody(HttpServerRequest)} with the declared length already read. */
+  static boolean hasBody(HttpServerRequest request, long declared) {
     if (declared >= 0) {
       return declared > 0;
     }

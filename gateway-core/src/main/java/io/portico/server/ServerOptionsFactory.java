@@ -37,6 +37,9 @@ final class ServerOptionsFactory {
         // every HTTP/1 connection's write path
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
+        // every exchange touches its connection only from the connection's event loop, so writes
+        // can skip the cross-thread queue
+        .setStrictThreadMode(true)
         .setInitialSettings(new Http2Settings().setMaxHeaderListSize(limits.maxHeaderSize()));
     TlsConfig tls = listen.tls();
     if (tls != null) {

@@ -46,10 +46,10 @@ final class UpstreamCall {
   }
 
   private RequestBody streamingBody() {
-    if (!RequestFraming.hasBody(exchange.request)) {
+    if (!exchange.hasBody) {
       return RequestBody.NONE;
     }
-    streamed = new StreamedBody(exchange.request, RequestFraming.declaredLength(exchange.request),
+    streamed = new StreamedBody(exchange.request, exchange.declaredLength,
         exchange.routeLimit() == Long.MAX_VALUE ? -1 : exchange.routeLimit(),
         RequestFraming.expectsContinue(exchange.request), onBodyTooLarge);
     return streamed;
