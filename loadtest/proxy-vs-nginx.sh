@@ -2,6 +2,8 @@
 # Compares Portico (no plugins) with nginx as a reverse proxy to the same backend, on this machine.
 #
 #   loadtest/proxy-vs-nginx.sh [rounds] [seconds] [connections]
+#   WITH_STATS=1 loadtest/proxy-vs-nginx.sh ...   also runs a second Portico with the metrics
+#                                                  plugin on, to measure what statistics cost
 #
 # Starts an nginx backend that answers `return 200`, an nginx reverse proxy (1 worker, upstream
 # keep-alive) and Portico (1 event loop) in front of it, then drives each with wrk, interleaved,
@@ -24,6 +26,7 @@ command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 backend=$(free_port); nginx_port=$(free_port); portico_port=$(free_port); admin_port=$(free_port)
+stats_port=$(free_port); stats_admin=$(free_port)
 
 nginx_conf() { # name body
   mkdir -p "$work/$1"
@@ -56,9 +59,18 @@ routes:
     upstream: backend
 YAML
 
+sed -e "s/port: $portico_port,/port: $stats_port,/" -e "s/port: $admin_port }/port: $stats_admin }/" "$work/portico.yaml" > "$work/stats.yaml"
+printf 'plugins: { metrics: {} }\n' >> "$work/stats.yaml"
+
 nginx -c "$work/backend/nginx.conf" & pids+=($!)
 nginx -c "$work/proxy/nginx.conf" & pids+=($!)
 java ${JAVA_OPTS:-} -jar "$jar" run --config "$work/portico.yaml" > "$work/portico.log" 2>&1 & pids+=($!)
+targets="nginx portico"
+if [ "${WITH_STATS:-}" = 1 ]; then
+  java ${JAVA_OPTS:-} -jar "$jar" run --config "$work/stats.yaml" > "$work/stats.log" 2>&1 & pids+=($!)
+  targets="nginx portico stats"
+  for i in $(seq 1 100); do curl -fs "http://127.0.0.1:$stats_admin/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+fi
 for i in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$admin_port/readyz" >/dev/null 2>&1 && break; sleep 0.2
 done
@@ -77,13 +89,14 @@ run_wrk() { # url -> "rps p50 p99"
 
 echo "warming up (JIT) ..."
 wrk -t1 -c"$conns" -d5s "http://127.0.0.1:$portico_port/" >/dev/null
+[ "${WITH_STATS:-}" = 1 ] && wrk -t1 -c"$conns" -d5s "http://127.0.0.1:$stats_port/" >/dev/null
 wrk -t1 -c"$conns" -d2s "http://127.0.0.1:$nginx_port/" >/dev/null
 
 printf "%-6s %-8s %12s %10s %10s\n" round target req/s p50_ms p99_ms
 : > "$work/results"
 for r in $(seq 1 "$rounds"); do
-  for target in nginx portico; do
-    port=$nginx_port; [ "$target" = portico ] && port=$portico_port
+  for target in $targets; do
+    port=$nginx_port; [ "$target" = portico ] && port=$portico_port; [ "$target" = stats ] && port=$stats_port
     read -r rps p50 p99 < <(run_wrk "http://127.0.0.1:$port/")
     printf "%-6s %-8s %12s %10s %10s\n" "$r" "$target" "$rps" "$p50" "$p99"
     echo "$target $rps $p50 $p99" >> "$work/results"
@@ -95,4 +108,8 @@ awk '
     printf "\nmean    nginx: %.0f req/s p50 %.3f ms p99 %.3f ms\n", rps["nginx"]/n["nginx"], p50["nginx"]/n["nginx"], p99["nginx"]/n["nginx"]
     printf "mean  portico: %.0f req/s p50 %.3f ms p99 %.3f ms\n", rps["portico"]/n["portico"], p50["portico"]/n["portico"], p99["portico"]/n["portico"]
     printf "ratio portico/nginx: req/s %.2f  p50 %.2f  p99 %.2f\n", rps["portico"]/rps["nginx"], p50["portico"]/p50["nginx"], p99["portico"]/p99["nginx"]
+    if (n["stats"] > 0) {
+      printf "mean    stats: %.0f req/s p50 %.3f ms p99 %.3f ms\n", rps["stats"]/n["stats"], p50["stats"]/n["stats"], p99["stats"]/n["stats"]
+      printf "metrics plugin cost: %.1f%% of throughput\n", 100 * (1 - rps["stats"]/rps["portico"])
+    }
   }' "$work/results"

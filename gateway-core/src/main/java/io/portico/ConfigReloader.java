@@ -40,8 +40,8 @@ public final class ConfigReloader {
     this.adjust = adjust;
     this.gateway = gateway;
     this.current = first;
-    this.applied = Counter.builder("portico.config.reloads").tag("result", "applied").register(gateway.meterRegistry());
-    this.rejected = Counter.builder("portico.config.reloads").tag("result", "rejected").register(gateway.meterRegistry());
+    this.applied = Counter.builder("portico.config.reloads").description("config reloads by result").tag("result", "applied").register(gateway.meterRegistry());
+    this.rejected = Counter.builder("portico.config.reloads").description("config reloads by result").tag("result", "rejected").register(gateway.meterRegistry());
   }
 
   public ValidatedConfig current() {

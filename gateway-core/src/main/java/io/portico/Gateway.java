@@ -7,7 +7,10 @@ import io.portico.chain.PluginLifecycle;
 import io.portico.config.ValidatedConfig;
 import io.portico.server.GatewayRuntime;
 import io.portico.server.ListenerVerticle;
+import io.portico.server.RuntimeSnapshot;
 import io.portico.server.SnapshotCompiler;
+import io.portico.spi.Endpoint;
+import io.portico.upstream.Upstream;
 import io.portico.spi.Plugin;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -103,7 +106,9 @@ public final class Gateway {
     return vertx.executeBlocking(() -> compiler.compile(next, runtime.snapshot())).compose(compilation ->
         warmUp(compilation.created()).compose(
             warmed -> {
+              RuntimeSnapshot retired = runtime.snapshot();
               runtime.swap(compilation.snapshot());
+              compilation.retire(retired);
               LOG.info("config {} from {} is live", next.version(), next.source());
               return PluginLifecycle.closeAll(compilation.replaced());
             },
@@ -128,7 +133,10 @@ public final class Gateway {
     }
     stopped = Future.join(drained)
         .transform(ar -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId))
-        .transform(ar -> PluginLifecycle.closeAll(PluginLifecycle.of(runtime.snapshot().view())))
+        .transform(ar -> {
+          SnapshotCompiler.stopDiscovery(runtime.snapshot());
+          return PluginLifecycle.closeAll(PluginLifecycle.of(runtime.snapshot().view()));
+        })
         .onComplete(ar -> LOG.info("gateway stopped"));
     return stopped;
   }
@@ -141,6 +149,21 @@ public final class Gateway {
   /** The running config as the admin API shows it. */
   public GatewaySnapshot snapshot() {
     return runtime.snapshot().view();
+  }
+
+  /**
+   * The current endpoints of an upstream (live: discovery updates them between config changes),
+   * or an empty list for an unknown upstream.
+   */
+  public List<Endpoint> endpoints(String upstream) {
+    Upstream running = runtime.snapshot().upstreams().get(upstream);
+    return running == null ? List.of() : running.endpoints();
+  }
+
+  /** The version (revision) of an upstream's discovered endpoints, or {@code null}. */
+  public String endpointsVersion(String upstream) {
+    Upstream running = runtime.snapshot().upstreams().get(upstream);
+    return running == null ? null : running.endpointsVersion();
   }
 
   /** Completes once the listeners are bound and every plugin of the active config warmed up. */

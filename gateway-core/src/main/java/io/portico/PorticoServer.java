@@ -84,6 +84,13 @@ public final class PorticoServer {
         .eventually(() -> ownsVertx ? vertx.close() : Future.succeededFuture());
   }
 
+  private static void bindJvmMetrics(Gateway gateway) {
+    var registry = gateway.meterRegistry();
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+  }
+
   /** How to start a {@link PorticoServer}. */
   public static final class Builder {
     private Path config;
@@ -146,10 +153,13 @@ public final class PorticoServer {
       }
       boolean owns = vertx == null;
       Vertx v = owns
-          ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, first.gateway().listen().instances())))
+          ? Vertx.vertx(new VertxOptions()
+              .setEventLoopPoolSize(Math.max(1, first.gateway().listen().instances()))
+              .setPreferNativeTransport(true)) // epoll on Linux when available, else NIO
           : vertx;
       return beforeStart.apply(v)
           .compose(x -> Gateway.start(v, first))
+          .onSuccess(PorticoServer::bindJvmMetrics)
           .compose(gateway -> {
             ConfigReloader reloader = new ConfigReloader(v, loader, config, adjust, gateway, first);
             return AdminServer.start(v, first.gateway().admin(), gateway, reloader, plugins)

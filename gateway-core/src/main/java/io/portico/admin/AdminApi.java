@@ -19,7 +19,10 @@ final class AdminApi {
   private final ConfigReloader reloader;
   private final SnapshotView view;
 
-  AdminApi(Gateway gateway, ConfigReloader reloader, PluginRegistry registry) {
+  private final AdminStats stats;
+
+  AdminApi(io.vertx.core.Vertx vertx, Gateway gateway, ConfigReloader reloader, PluginRegistry registry) {
+    this.stats = new AdminStats(vertx, gateway.meterRegistry());
     this.gateway = gateway;
     this.reloader = reloader;
     this.view = new SnapshotView(gateway, registry);
@@ -37,8 +40,25 @@ final class AdminApi {
       case "/admin/plugins" -> whenGet(request, get, () -> view.plugins());
       case "/admin/config" -> whenGet(request, get, this::config);
       case "/admin/reload" -> reload(request);
+      case "/admin/stats" -> whenGet(request, get, stats::render);
+      case "/admin/", "/admin" -> statusPage(request);
       default -> json(request, 404, new JsonObject().put("error", "not_found").put("path", path));
     }
+  }
+
+  /** The status page: one self-contained HTML file, no build step, no external assets. */
+  private static final io.vertx.core.buffer.Buffer STATUS_PAGE = loadStatusPage();
+
+  private static io.vertx.core.buffer.Buffer loadStatusPage() {
+    try (var in = AdminApi.class.getResourceAsStream("status.html")) {
+      return io.vertx.core.buffer.Buffer.buffer(in.readAllBytes());
+    } catch (java.io.IOException | NullPointerException e) {
+      throw new IllegalStateException("status.html missing from the gateway jar", e);
+    }
+  }
+
+  private static void statusPage(HttpServerRequest request) {
+    request.response().putHeader("content-type", "text/html; charset=utf-8").end(STATUS_PAGE);
   }
 
   private void readyz(HttpServerRequest request) {

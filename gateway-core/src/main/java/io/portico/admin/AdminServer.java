@@ -30,7 +30,7 @@ public final class AdminServer {
       return Future.failedFuture(new IllegalStateException(
           "admin binds to " + config.host() + ", which is not loopback: set admin.token"));
     }
-    AdminApi api = new AdminApi(gateway, reloader, registry);
+    AdminApi api = new AdminApi(vertx, gateway, reloader, registry);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
     server.requestHandler(request -> {
       if (request.path().startsWith("/admin/") && !AdminToken.accepts(token, request)) {

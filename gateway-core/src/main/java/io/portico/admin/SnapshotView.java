@@ -73,7 +73,7 @@ final class SnapshotView {
     JsonArray upstreams = new JsonArray();
     for (GatewaySnapshot.UpstreamView upstream : snapshot.upstreams()) {
       JsonArray endpoints = new JsonArray();
-      for (Endpoint endpoint : upstream.endpoints()) {
+      for (Endpoint endpoint : gateway.endpoints(upstream.name())) { // live: discovery changes them
         endpoints.add(new JsonObject()
             .put("address", endpoint.address())
             .put("weight", endpoint.weight())
@@ -83,6 +83,7 @@ final class SnapshotView {
       upstreams.add(new JsonObject()
           .put("name", upstream.name())
           .put("balancer", upstream.balancer())
+          .put("discovery_version", gateway.endpointsVersion(upstream.name()))
           .put("endpoints", endpoints));
     }
     return new JsonObject().put("version", snapshot.version()).put("upstreams", upstreams);

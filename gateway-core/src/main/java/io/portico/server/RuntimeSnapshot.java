@@ -14,6 +14,8 @@ import java.util.Map;
  *
  * @param chains each route's chain by route name, for reuse by the next compilation
  * @param upstreams the running upstreams by name
+ * @param feeds the running discovery sources, for reuse by the next compilation
+ * @param subscriptions this snapshot's upstreams listening to those sources
  * @param defaultMaxBodySize {@code limits.max-body-size}, -1 for none
  */
 public record RuntimeSnapshot(
@@ -22,4 +24,6 @@ public record RuntimeSnapshot(
     TrustedProxies trustedProxies,
     Map<String, CompiledChain> chains,
     Map<String, Upstream> upstreams,
-    GatewaySnapshot view) {}
+    GatewaySnapshot view,
+    Map<io.portico.endpoint.DiscoveryKey, io.portico.endpoint.DiscoveredEndpoints> feeds,
+    java.util.List<DiscoveryWiring.Subscription> subscriptions) {}

@@ -5,6 +5,9 @@ import io.portico.GatewaySnapshot;
 import io.portico.balance.Balancers;
 import io.portico.chain.ChainCompiler;
 import io.portico.chain.CompiledChain;
+import io.portico.balance.BalancerFactory;
+import io.portico.chain.GatewayPluginContext;
+import io.portico.config.DiscoveryBinding;
 import io.portico.config.GatewayConfig;
 import io.portico.config.PluginBinding;
 import io.portico.config.RouteConfig;
@@ -43,11 +46,23 @@ public final class SnapshotCompiler {
   }
 
   /** A compiled snapshot and the plugins it created and replaced. */
-  public record Compilation(RuntimeSnapshot snapshot, List<Plugin> created, List<Plugin> replaced, ChainCompiler chains) {
-    /** Closes the created plugins of a snapshot that will not go live. */
+  public record Compilation(RuntimeSnapshot snapshot, List<Plugin> created, List<Plugin> replaced, ChainCompiler chains,
+      DiscoveryWiring discovery) {
+    /** Closes the created plugins and discovery sources of a snapshot that will not go live. */
     public void abandon() {
       chains.abandon();
+      discovery.abandon();
     }
+
+    /** After the swap: stops what only {@code retired} used. */
+    public void retire(RuntimeSnapshot retired) {
+      DiscoveryWiring.retire(retired, snapshot);
+    }
+  }
+
+  /** Stops every discovery source of {@code snapshot} (gateway shutdown). */
+  public static void stopDiscovery(RuntimeSnapshot snapshot) {
+    DiscoveryWiring.closeAll(snapshot);
   }
 
   /**
@@ -57,8 +72,9 @@ public final class SnapshotCompiler {
     GatewayConfig gateway = config.gateway();
     ChainCompiler chains = new ChainCompiler(vertx, meterRegistry, config.baseDir(),
         previous == null ? Map.of() : previous.chains());
+    DiscoveryWiring discovery = new DiscoveryWiring(previous == null ? Map.of() : previous.feeds());
     try {
-      Map<String, Upstream> upstreams = upstreams(gateway);
+      Map<String, Upstream> upstreams = upstreams(config, discovery);
       long defaultLimit = gateway.limits().maxBodySize() == null ? -1 : gateway.limits().maxBodySize();
       List<RouteEntry<CompiledRoute>> entries = new ArrayList<>();
       Map<String, CompiledChain> byRoute = new HashMap<>();
@@ -82,23 +98,32 @@ public final class SnapshotCompiler {
       }
       GatewaySnapshot view = new GatewaySnapshot(config.version(), config.source(), Instant.now(), routeViews, upstreamViews);
       RuntimeSnapshot snapshot = new RuntimeSnapshot(config, RouteTable.compile(entries),
-          TrustedProxies.of(gateway.trustedProxies()), Map.copyOf(byRoute), upstreams, view);
-      return new Compilation(snapshot, chains.created(), chains.replaced(), chains);
+          TrustedProxies.of(gateway.trustedProxies()), Map.copyOf(byRoute), upstreams, view,
+          discovery.feeds(), discovery.subscriptions());
+      return new Compilation(snapshot, chains.created(), chains.replaced(), chains, discovery);
     } catch (RuntimeException e) {
       chains.abandon();
+      discovery.abandon();
       throw e;
     }
   }
 
-  private Map<String, Upstream> upstreams(GatewayConfig gateway) {
+  private Map<String, Upstream> upstreams(ValidatedConfig validated, DiscoveryWiring discovery) {
+    GatewayConfig gateway = validated.gateway();
     Map<String, Upstream> upstreams = new LinkedHashMap<>();
     Map<ClientSettings, ClientSettings> settings = new HashMap<>();
     for (UpstreamConfig config : gateway.upstreams() == null ? List.<UpstreamConfig>of() : gateway.upstreams()) {
       ClientSettings wanted = new ClientSettings((int) config.connectTimeout().toMillis(), config.maxConnections());
       ClientSettings shared = settings.computeIfAbsent(wanted, s -> s); // one instance per kind
-      EndpointSet endpoints = EndpointSet.of(StaticEndpoints.of(config.endpoints()),
-          Balancers.factory(config.balancer(), config.name()), loops);
-      upstreams.put(config.name(), new Upstream(config.name(), config.balancer(), shared, endpoints));
+      BalancerFactory balancer = Balancers.factory(config.balancer(), config.name());
+      EndpointSet endpoints = EndpointSet.of(StaticEndpoints.of(config.endpoints()), balancer, loops);
+      Upstream upstream = new Upstream(config.name(), config.balancer(), shared, endpoints);
+      DiscoveryBinding binding = validated.upstreamDiscovery().get(config.name());
+      if (binding != null) {
+        discovery.feed(upstream, binding, balancer, loops,
+            new GatewayPluginContext(vertx, "upstream:" + config.name(), meterRegistry, validated.baseDir()));
+      }
+      upstreams.put(config.name(), upstream);
     }
     return upstreams;
   }

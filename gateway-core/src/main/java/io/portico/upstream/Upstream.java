@@ -14,6 +14,7 @@ public final class Upstream {
   private final String balancer;
   private final ClientSettings settings;
   private volatile EndpointSet endpoints;
+  private volatile String endpointsVersion;
 
   public Upstream(String name, String balancer, ClientSettings settings, EndpointSet endpoints) {
     this.name = name;
@@ -46,5 +47,16 @@ public final class Upstream {
   /** Swaps in a new endpoint set (from discovery or health checks). */
   public void endpoints(EndpointSet next) {
     this.endpoints = next;
+  }
+
+  /** Swaps in a new endpoint set from discovery, with the source's version (a revision). */
+  public void endpoints(EndpointSet next, String version) {
+    this.endpoints = next;
+    this.endpointsVersion = version;
+  }
+
+  /** The version of the discovered endpoint set in use, or {@code null} for static endpoints. */
+  public String endpointsVersion() {
+    return endpointsVersion;
   }
 }

@@ -2,7 +2,18 @@ package io.portico.bench;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.portico.plugins.ratelimit.RateLimitConfig;
+import io.portico.plugins.ratelimit.RateLimitPluginFactory;
+import io.portico.spi.Decision;
+import io.portico.spi.Plugin;
+import io.portico.spi.PluginContext;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,12 +24,14 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cost of one local token acquisition, the rate-limit plugin's hot path (a Bucket4j local bucket
- * with the probe the plugin reads its headers from). Run:
- * {@code java -jar loadtest/target/benchmarks.jar RateLimit}.
+ * Cost of one local acquire in the rate-limit plugin: key, bucket lookup in the bounded cache,
+ * token, verdict and the three {@code RateLimit-*} headers, through the public plugin API; and the
+ * bare Bucket4j token underneath for comparison. The limits are large enough never to run out:
+ * this measures admissions. Run: {@code java -jar loadtest/target/benchmarks.jar RateLimit}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -27,16 +40,83 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class RateLimitBenchmark {
+  private static final long CAPACITY = 100_000_000_000L; // 10^8 a second: never empty here
+  private static final int CLIENTS = 1024;
+
+  private Vertx vertx;
   private Bucket bucket;
+  private Plugin routeLimit;
+  private Plugin clientLimit;
+  private Plugin routeLimitNoHeaders;
+  private BenchExchange oneClient;
+  private BenchExchange[] clients;
+  private int next;
 
   @Setup
   public void setUp() {
-    // large enough never to run empty: the benchmark measures the acquisition, not rejections
-    bucket = Bucket.builder().addLimit(l -> l.capacity(Long.MAX_VALUE / 2).refillGreedy(1_000_000_000L, Duration.ofSeconds(1))).build();
+    vertx = Vertx.vertx();
+    bucket = Bucket.builder().addLimit(l -> l.capacity(CAPACITY).refillGreedy(CAPACITY, Duration.ofSeconds(1000))).build();
+    routeLimit = plugin("route", true);
+    clientLimit = plugin("client-ip", true);
+    routeLimitNoHeaders = plugin("route", false);
+    oneClient = new BenchExchange("10.0.0.1");
+    clients = new BenchExchange[CLIENTS];
+    for (int i = 0; i < CLIENTS; i++) {
+      clients[i] = new BenchExchange("10.0." + (i >> 8) + "." + (i & 255));
+    }
+  }
+
+  private Plugin plugin(String key, boolean headers) {
+    RateLimitConfig config = new RateLimitConfig(key,
+        List.of(new RateLimitConfig.Limit(CAPACITY, Duration.ofSeconds(1000), null)),
+        null, headers, null, null, null, null, null, null);
+    return new RateLimitPluginFactory().create(config, new PluginContext() {
+      @Override
+      public Vertx vertx() {
+        return vertx;
+      }
+
+      @Override
+      public String routeName() {
+        return "bench";
+      }
+
+      @Override
+      public MeterRegistry meterRegistry() {
+        return new SimpleMeterRegistry();
+      }
+
+      @Override
+      public Path resolvePath(String path) {
+        return Path.of(path);
+      }
+    });
+  }
+
+  @TearDown
+  public void tearDown() {
+    vertx.close().await();
   }
 
   @Benchmark
-  public ConsumptionProbe localAcquire() {
+  public ConsumptionProbe bucket4jToken() {
     return bucket.tryConsumeAndReturnRemaining(1);
+  }
+
+  @Benchmark
+  public Future<Decision> pluginAcquireRouteKey() {
+    return routeLimit.onRequest(oneClient);
+  }
+
+  /** The same without {@code RateLimit-*} headers: what the three header writes cost. */
+  @Benchmark
+  public Future<Decision> pluginAcquireRouteKeyNoHeaders() {
+    return routeLimitNoHeaders.onRequest(oneClient);
+  }
+
+  @Benchmark
+  public Future<Decision> pluginAcquireClientIpKey() {
+    BenchExchange exchange = clients[next++ & (CLIENTS - 1)];
+    return clientLimit.onRequest(exchange);
   }
 }

@@ -106,9 +106,9 @@ public final class JwtAuthPluginFactory implements PluginFactory<JwtAuthConfig> 
     names.forEach(n -> algorithms.add(JWSAlgorithm.parse(n)));
     String route = context.routeName();
     return new JwtAuthPlugin(config, new TokenVerifier(Map.copyOf(issuers), Set.copyOf(algorithms), config), sources,
-        Counter.builder("portico.auth.outcomes").tag("route", route).tag("plugin", "jwt-auth").tag("result", "accepted")
+        Counter.builder("portico.auth.outcomes").description("authentication outcomes by plugin and result").tag("route", route).tag("plugin", "jwt-auth").tag("result", "accepted")
             .register(context.meterRegistry()),
-        Counter.builder("portico.auth.outcomes").tag("route", route).tag("plugin", "jwt-auth").tag("result", "rejected")
+        Counter.builder("portico.auth.outcomes").description("authentication outcomes by plugin and result").tag("route", route).tag("plugin", "jwt-auth").tag("result", "rejected")
             .register(context.meterRegistry()));
   }
 

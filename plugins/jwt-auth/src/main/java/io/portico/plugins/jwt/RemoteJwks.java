@@ -51,9 +51,9 @@ final class RemoteJwks implements KeySource {
     this.refresh = config.jwksRefresh();
     this.maxAge = config.jwksMaxAge();
     this.cooldownMillis = config.unknownKidCooldown().toMillis();
-    this.fetchedOk = Counter.builder("portico.jwt.jwks.fetches").tag("route", route).tag("jwks", uri).tag("result", "success").register(meters);
-    this.fetchFailed = Counter.builder("portico.jwt.jwks.fetches").tag("route", route).tag("jwks", uri).tag("result", "failure").register(meters);
-    Gauge.builder("portico.jwt.jwks.age", this, RemoteJwks::ageSeconds).baseUnit("seconds")
+    this.fetchedOk = Counter.builder("portico.jwt.jwks.fetches").description("JWKS fetches by result").tag("route", route).tag("jwks", uri).tag("result", "success").register(meters);
+    this.fetchFailed = Counter.builder("portico.jwt.jwks.fetches").description("JWKS fetches by result").tag("route", route).tag("jwks", uri).tag("result", "failure").register(meters);
+    Gauge.builder("portico.jwt.jwks.age", this, RemoteJwks::ageSeconds).description("age of the key set in use").baseUnit("seconds")
         .tag("route", route).tag("jwks", uri).register(meters);
     fetchUntilFirstSuccess();
   }

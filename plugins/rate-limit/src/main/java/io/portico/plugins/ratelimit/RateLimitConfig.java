@@ -8,18 +8,20 @@ import java.util.Map;
  * {@code rate-limit:} on a route (or globally).
  *
  * @param key what a bucket is per: {@code route}, {@code client-ip}, {@code header:NAME},
- *     {@code consumer} (alias {@code jwt:sub}), {@code jwt:CLAIM} (the claim's request header, see
- *     the README), or several of these separated by commas for a combined key
+ *     {@code consumer} (alias {@code jwt:sub}), {@code jwt:CLAIM} (request header
+ *     {@code X-Jwt-CLAIM}, set by jwt-auth's {@code claims-to-headers}), or several of these
+ *     separated by commas for a combined key; default {@code route}
  * @param limits bandwidths enforced together, e.g. 10 per second and 1,000 per hour
- * @param overrides limits for particular consumers, replacing {@code limits}
+ * @param overrides limits for particular consumers, replacing {@code limits} (and a bucket of
+ *     their own)
  * @param headers send {@code RateLimit-*} headers on allowed and rejected answers, default true
  * @param mode {@code enforce} (default) or {@code shadow}: count would-be rejections, reject nothing
  * @param store {@code local} (default, per replica) or {@code redis} (shared by every replica)
  * @param redis where the shared buckets live
  * @param onStoreFailure what to do while Redis is unreachable: {@code local} (default), {@code
  *     allow} or {@code deny}
- * @param localShare the fraction of each limit a replica enforces alone while Redis is
- *     unreachable, when the number of replicas is unknown; default 1
+ * @param localShare the fraction of each limit one replica enforces alone while Redis is
+ *     unreachable, used when the gateway does not know the number of replicas; default 1
  * @param maxKeys buckets kept per route at most, default 100,000 (idle ones expire first)
  */
 public record RateLimitConfig(
@@ -57,8 +59,8 @@ public record RateLimitConfig(
       if (capacity == null || capacity < 1) {
         throw new IllegalArgumentException("capacity must be at least 1");
       }
-      if (per == null || per.isZero() || per.isNegative()) {
-        throw new IllegalArgumentException("per must be a positive duration");
+      if (per == null || per.toMillis() < 1) {
+        throw new IllegalArgumentException("per must be a duration of at least 1ms");
       }
       refill = refill != null ? refill : Refill.GREEDY;
     }
@@ -77,13 +79,19 @@ public record RateLimitConfig(
   public enum OnStoreFailure { LOCAL, ALLOW, DENY }
 
   /**
-   * @param uri {@code redis://host:port/db} or {@code rediss://} for TLS
+   * The shared store. Routes with equal settings share one connection.
+   *
+   * @param uri {@code redis://host:port/db} ({@code rediss://} for TLS); a password in the URI
+   *     works but {@code password-env} keeps it out of the config
    * @param passwordEnv environment variable holding the password
+   * @param tls connect with TLS (verifying the server against the JVM's trust store); default
+   *     false, implied by {@code rediss://}
    * @param timeout how long a bucket operation may take before the store counts as failed,
    *     default 250ms
    */
-  public record Redis(String uri, String passwordEnv, Duration timeout) {
+  public record Redis(String uri, String passwordEnv, Boolean tls, Duration timeout) {
     public Redis {
+      tls = tls != null ? tls : Boolean.FALSE;
       timeout = timeout != null ? timeout : Duration.ofMillis(250);
     }
   }

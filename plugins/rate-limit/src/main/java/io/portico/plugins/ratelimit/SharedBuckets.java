@@ -2,88 +2,87 @@ package io.portico.plugins.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
-import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Buckets in Redis, shared by every replica, taken asynchronously: the Lettuce answer hops back to
- * the exchange's event loop. While Redis fails, {@code on-store-failure} decides, and Redis is
- * tried again at most once a second; the first success goes back to shared limiting.
+ * Buckets in Redis, shared by every replica, taken asynchronously: Bucket4j's compare-and-swap runs
+ * on Lettuce's thread and the answer hops back to the exchange's event loop. While the store
+ * fails, {@code on-store-failure} decides ({@link StoreHealth} says when to try it again).
  */
 final class SharedBuckets {
-  private static final Logger log = LoggerFactory.getLogger(SharedBuckets.class);
-  private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
+  private static final IllegalStateException NOT_CONNECTED = new IllegalStateException("not connected yet");
 
-  private final String route;
   private final RedisStore store;
-  private final LimitPolicy policy;
+  private final StoreHealth health;
   private final RateLimitConfig.OnStoreFailure onFailure;
-  private final LocalBuckets fallback;
-  private final Counter failures;
-  private final AtomicBoolean degraded = new AtomicBoolean();
+  private final FallbackBuckets fallback;
   // one proxy per key, kept: batching merges concurrent requests for a key into one Redis
   // compare-and-swap, and its state lives in the proxy
   private final Cache<String, AsyncBucketProxy> proxies;
-  private volatile long retryAt;
 
-  SharedBuckets(String route, RedisStore store, LimitPolicy policy, RateLimitConfig.OnStoreFailure onFailure,
-      LocalBuckets fallback, Counter failures, int maxKeys) {
-    this.route = route;
+  SharedBuckets(RedisStore store, StoreHealth health, RateLimitConfig.OnStoreFailure onFailure,
+      FallbackBuckets fallback, int maxKeys, Duration idleExpiry) {
     this.store = store;
-    this.policy = policy;
+    this.health = health;
     this.onFailure = onFailure;
     this.fallback = fallback;
-    this.failures = failures;
-    this.proxies = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterAccess(policy.idleExpiry()).build();
+    this.proxies = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterAccess(idleExpiry)
+        .executor(Runnable::run).build();
   }
 
   /**
-   * The verdict for one request. While the store is down: a local verdict, {@code null} (allow,
-   * no headers) or {@link RateLimitPlugin#STORE_DOWN} (deny), per {@code on-store-failure}.
+   * The verdict for one request, completed on {@code context}.
+   *
+   * @param requestKey the request's key, before any consumer override prefix
    */
-  Future<Verdict> take(String key, String consumer, Context context) {
-    AsyncProxyManager<byte[]> proxy = store.proxy();
-    if (proxy == null || (degraded.get() && System.nanoTime() < retryAt)) {
-      return Future.succeededFuture(whileDown(key, consumer));
+  Future<Verdict> take(String requestKey, String consumer, Limits limits, Context context) {
+    int era = health.admit();
+    if (era < 0) {
+      return Future.succeededFuture(whileDown(requestKey, consumer));
     }
-    AsyncBucketProxy bucket = proxies.get(key, k -> proxy.builder()
-        .withOptimization(Optimizations.batching())
-        .build(("portico:ratelimit:" + route + ":" + k).getBytes(StandardCharsets.UTF_8), policy.configurationFor(consumer)));
-    var probe = bucket.tryConsumeAndReturnRemaining(1);
-    return Future.fromCompletionStage(probe, context).transform(ar -> {
-      if (ar.succeeded()) {
-        if (degraded.compareAndSet(true, false)) {
-          log.info("route {}: rate-limit store is back, limits are shared again", route);
-        }
-        return Future.succeededFuture(Verdict.of(ar.result(), policy.limitFor(consumer)));
+    AsyncProxyManager<byte[]> manager = store.proxy();
+    if (manager == null) {
+      if (!store.firstAttempt().isDone()) {
+        // the gateway takes traffic before warm-up ends: a store still connecting has not failed
+        return Future.fromCompletionStage(store.firstAttempt(), context)
+            .compose(connected -> take(requestKey, consumer, limits, context));
       }
-      failures.increment();
-      retryAt = System.nanoTime() + PROBE_INTERVAL_NANOS;
-      if (degraded.compareAndSet(false, true)) {
-        log.warn("route {}: rate-limit store failed ({}); applying on-store-failure: {}", route,
-            ar.cause().getMessage(), onFailure.name().toLowerCase(java.util.Locale.ROOT));
+      health.failed(era, NOT_CONNECTED);
+      return Future.succeededFuture(whileDown(requestKey, consumer));
+    }
+    String bucketKey = limits.bucketKey(requestKey);
+    AsyncBucketProxy bucket = proxies.getIfPresent(bucketKey);
+    if (bucket == null) {
+      bucket = proxies.get(bucketKey, k -> manager.builder().withOptimization(Optimizations.batching())
+          .build(limits.storeKey(k), limits.configuration()));
+    }
+    CompletableFuture<ConsumptionProbe> probe = bucket.tryConsumeAndReturnRemaining(1);
+    return Future.fromCompletionStage(probe, context).transform(answer -> {
+      if (answer.succeeded()) {
+        health.succeeded(era);
+        return Future.succeededFuture(Verdict.of(answer.result(), limits));
       }
-      return Future.succeededFuture(whileDown(key, consumer));
+      health.failed(era, answer.cause());
+      return Future.succeededFuture(whileDown(requestKey, consumer));
     });
   }
 
-  private Verdict whileDown(String key, String consumer) {
+  private Verdict whileDown(String requestKey, String consumer) {
     return switch (onFailure) {
-      case LOCAL -> fallback.take(key, consumer);
-      case ALLOW -> null;
-      case DENY -> RateLimitPlugin.STORE_DOWN;
+      case LOCAL -> fallback.take(requestKey, consumer);
+      case ALLOW -> Verdict.UNCHECKED_ALLOW;
+      case DENY -> Verdict.UNCHECKED_DENY;
     };
   }
 
   boolean degraded() {
-    return degraded.get() || store.proxy() == null;
+    return health.degraded() || store.proxy() == null;
   }
 }

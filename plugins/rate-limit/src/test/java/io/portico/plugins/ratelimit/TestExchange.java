@@ -28,6 +28,16 @@ final class TestExchange implements Exchange {
     return this;
   }
 
+  TestExchange from(String ip) {
+    clientIp = ip;
+    return this;
+  }
+
+  TestExchange as(String consumer) {
+    this.consumer = consumer;
+    return this;
+  }
+
   @Override public String requestId() { return "test"; }
   @Override public String routeName() { return "r"; }
   @Override public HttpMethod method() { return HttpMethod.GET; }

@@ -6,10 +6,14 @@ import io.portico.spi.PluginContext;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 
-/** A plugin context for driving the plugin directly. */
-record TestPluginContext(Vertx vertx, MeterRegistry meterRegistry) implements PluginContext {
+/** A plugin context for driving the plugin directly; {@code replicas} is what the gateway would know. */
+record TestPluginContext(Vertx vertx, MeterRegistry meterRegistry, int replicas) implements PluginContext {
   TestPluginContext(Vertx vertx) {
-    this(vertx, new SimpleMeterRegistry());
+    this(vertx, new SimpleMeterRegistry(), 1);
+  }
+
+  TestPluginContext(Vertx vertx, int replicas) {
+    this(vertx, new SimpleMeterRegistry(), replicas);
   }
 
   @Override
@@ -20,5 +24,9 @@ record TestPluginContext(Vertx vertx, MeterRegistry meterRegistry) implements Pl
   @Override
   public Path resolvePath(String path) {
     return Path.of(path);
+  }
+
+  double count(String meter) {
+    return meterRegistry.counter(meter, "route", "r").count();
   }
 }

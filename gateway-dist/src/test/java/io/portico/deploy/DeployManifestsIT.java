@@ -28,8 +28,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The manifests under deploy/ as Kubernetes objects, checked against the config they ship. */
-class DeployManifestsTest {
+/**
+ * The manifests under deploy/ as Kubernetes objects, checked against the config they ship and the
+ * jar the build produced (an integration test: it runs after the package phase).
+ */
+class DeployManifestsIT {
   static Path deploy;
   static List<HasMetadata> base;
   static GatewayConfig config;
@@ -42,14 +45,14 @@ class DeployManifestsTest {
     }
     deploy = dir.resolve("deploy");
     base = objects(deploy.resolve("kubernetes/base"));
-    config = new ConfigLoader(PluginRegistry.load(DeployManifestsTest.class.getClassLoader()))
+    config = new ConfigLoader(PluginRegistry.load(DeployManifestsIT.class.getClassLoader()))
         .load(deploy.resolve("kubernetes/base/gateway.yaml")).gateway();
   }
 
   static List<HasMetadata> objects(Path dir) throws IOException {
     List<HasMetadata> objects = new ArrayList<>();
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.filter(DeployManifestsTest::isManifest).sorted().toList()) {
+      for (Path file : files.filter(DeployManifestsIT::isManifest).sorted().toList()) {
         objects.addAll(parse(Files.readString(file)));
       }
     }

@@ -1,0 +1,136 @@
+package io.portico.plugins.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.portico.spi.Endpoint;
+import io.portico.spi.EndpointSnapshot;
+import io.portico.spi.EndpointSource;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registered instances of one service: reads {@code <prefix>services/<service>/}, then watches
+ * from that read's revision + 1, so no change between read and watch is missed. When etcd is
+ * unreachable, or the watch is cancelled (for example by compaction), it reads everything again
+ * with backoff; the last snapshot keeps serving meanwhile.
+ */
+final class EtcdEndpointSource implements EndpointSource {
+  private static final Logger log = LoggerFactory.getLogger(EtcdEndpointSource.class);
+  private static final ScheduledExecutorService RETRY = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "portico-etcd-discovery");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final Client client;
+  private final String prefix;
+  private final Map<String, Endpoint> instances = new LinkedHashMap<>();
+  private Consumer<EndpointSnapshot> listener;
+  private Watch.Watcher watcher;
+  private long retryMillis = 250;
+  private volatile boolean closed;
+
+  EtcdEndpointSource(Client client, String prefix) {
+    this.client = client;
+    this.prefix = prefix;
+  }
+
+  @Override
+  public synchronized void start(Consumer<EndpointSnapshot> listener) {
+    this.listener = listener;
+    load();
+  }
+
+  private void load() {
+    if (closed) {
+      return;
+    }
+    ByteSequence key = EtcdClients.bytes(prefix);
+    client.getKVClient().get(key, GetOption.builder().isPrefix(true).build()).whenComplete((response, failure) -> {
+      if (failure != null) {
+        retry("reading " + prefix + " failed: " + failure.getMessage());
+        return;
+      }
+      synchronized (this) {
+        instances.clear();
+        for (KeyValue kv : response.getKvs()) {
+          put(kv);
+        }
+        long revision = response.getHeader().getRevision();
+        publish(revision);
+        retryMillis = 250;
+        watch(revision + 1);
+      }
+    });
+  }
+
+  private void watch(long fromRevision) {
+    if (watcher != null) {
+      watcher.close();
+    }
+    watcher = client.getWatchClient().watch(EtcdClients.bytes(prefix),
+        WatchOption.builder().isPrefix(true).withRevision(fromRevision).build(),
+        Watch.listener(this::onEvents, error -> retry("watch on " + prefix + " ended: " + error.getMessage())));
+  }
+
+  private synchronized void onEvents(WatchResponse response) {
+    for (WatchEvent event : response.getEvents()) {
+      if (event.getEventType() == WatchEvent.EventType.DELETE) {
+        instances.remove(event.getKeyValue().getKey().toString(StandardCharsets.UTF_8));
+      } else if (event.getEventType() == WatchEvent.EventType.PUT) {
+        put(event.getKeyValue());
+      }
+    }
+    if (!response.getEvents().isEmpty()) {
+      publish(response.getEvents().get(response.getEvents().size() - 1).getKeyValue().getModRevision());
+    }
+  }
+
+  private void put(KeyValue kv) {
+    String key = kv.getKey().toString(StandardCharsets.UTF_8);
+    try {
+      instances.put(key, Instance.parse(kv.getValue().toString(StandardCharsets.UTF_8)));
+    } catch (IllegalArgumentException e) {
+      instances.remove(key);
+      log.warn("skipping {}: not a valid instance ({})", key, e.getMessage());
+    }
+  }
+
+  private void publish(long revision) {
+    listener.accept(new EndpointSnapshot(new ArrayList<>(instances.values()), Long.toString(revision)));
+  }
+
+  /** Read everything again later; what was published keeps serving meanwhile. */
+  private synchronized void retry(String why) {
+    if (closed) {
+      return;
+    }
+    log.warn("etcd discovery: {}; reading again in {} ms", why, retryMillis);
+    RETRY.schedule(this::load, retryMillis, TimeUnit.MILLISECONDS);
+    retryMillis = Math.min(5_000, retryMillis * 2);
+  }
+
+  @Override
+  public synchronized Future<Void> close() {
+    closed = true;
+    if (watcher != null) {
+      watcher.close();
+    }
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,64 @@
+package io.portico.plugins.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.portico.testkit.TestBackend;
+import io.portico.testkit.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin status page rendered by a real headless Chromium, after its script ran. */
+class StatusPageTest {
+  @TempDir
+  Path profile;
+
+  static Optional<String> chromium() {
+    return Stream.of("chromium", "chromium-browser", "google-chrome")
+        .filter(name -> Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, name))))
+        .findFirst();
+  }
+
+  @Test
+  void showsRoutesUpstreamsAndLiveFigures() throws Exception {
+    Optional<String> browser = chromium();
+    assumeTrue(browser.isPresent(), "Chromium is not installed (Debian package chromium)");
+    try (TestBackend backend = TestBackend.start();
+        TestGateway gateway = TestGateway.start("""
+            upstreams: [{ name: shop, endpoints: [%s] }]
+            routes:
+              - { name: orders, match: { path-prefix: /orders }, upstream: shop }
+            plugins: { metrics: {} }
+            """.formatted(backend.address()))) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(gateway.get("/orders/" + i).status()).isEqualTo(200);
+      }
+      JsonObject stats = gateway.admin("/admin/stats").json();
+      assertThat(stats.getJsonArray("routes").getJsonObject(0).getLong("requests_total")).isEqualTo(20);
+
+      Process chrome = new ProcessBuilder(browser.get(), "--headless", "--no-sandbox", "--disable-gpu",
+          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+          "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
+          "http://127.0.0.1:" + gateway.adminPort() + "/admin/")
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String dom = new String(chrome.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(chrome.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(dom).contains("data-rendered=\"true\"");
+      assertThat(dom).contains("id=\"route-orders\"");
+      assertThat(dom).contains(backend.address());
+      Matcher rate = Pattern.compile("id=\"route-orders\">.*?class=\"num rate\">([0-9.]+)<", Pattern.DOTALL).matcher(dom);
+      assertThat(rate.find()).as(dom).isTrue();
+      assertThat(Double.parseDouble(rate.group(1))).isPositive();
+    }
+  }
+}
