@@ -17,6 +17,14 @@ public interface RequestBody {
   /** The connection can take more body again (after it said it could not). */
   default void writable() {}
 
+  /**
+   * Whether the body can be sent again on another connection (nothing of it was consumed): true
+   * for no body and for a buffered one.
+   */
+  default boolean replayable() {
+    return true;
+  }
+
   /** A body read whole by a plugin, sent with its length in one write. */
   static RequestBody buffered(Buffer body) {
     return (connection, head) -> {

@@ -83,6 +83,11 @@ public final class StreamedBody implements RequestBody {
   }
 
   @Override
+  public boolean replayable() {
+    return false; // the client's bytes are gone once written
+  }
+
+  @Override
   public void writable() {
     if (!stopped && !source.isEnded()) {
       source.resume();

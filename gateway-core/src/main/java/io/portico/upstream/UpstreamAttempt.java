@@ -49,6 +49,7 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
   private Throwable earlyFailure;
   private boolean settled;
   private boolean done;
+  private boolean retried;
 
   /** @param timeoutMillis deadline for the answer head; 0 for none */
   public UpstreamAttempt(Endpoint endpoint, long timeoutMillis, Deadlines deadlines) {
@@ -146,7 +147,15 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
 
   @Override
   public void failed(Throwable cause) {
+    UpstreamConnection broken = connection;
     connection = null;
+    if (!settled && !retried && broken != null && broken.reused() && body.replayable() && idempotent()) {
+      // a kept-alive connection the upstream closed while it sat in the pool: the request never
+      // got an answer, so an idempotent one goes once more on another connection (as nginx does)
+      retried = true;
+      pool.acquire(this);
+      return;
+    }
     if (!settled) {
       settle(null, Failures.reset(address, cause));
     } else if (sink != null) {
@@ -159,6 +168,11 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
   @Override
   public void writable() {
     body.writable();
+  }
+
+  private boolean idempotent() {
+    String name = method.name();
+    return !name.equals("POST") && !name.equals("PATCH") && !name.equals("CONNECT");
   }
 
   /** Starts handing the body to {@code target}, first what was read before. */
