@@ -1,8 +1,8 @@
 package io.portico.upstream;
 
 /**
- * Settings that need their own client pool: upstreams that agree on them share one HttpClient per
- * event loop.
+ * Connection settings of an upstream: each endpoint gets one {@link ConnectionPool} per event loop
+ * and per settings.
  *
  * @param connectTimeoutMillis TCP connect deadline
  * @param maxConnections connections per endpoint and event loop

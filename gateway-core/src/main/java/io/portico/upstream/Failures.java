@@ -20,10 +20,6 @@ final class Failures {
     return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, endpoint, "no answer within " + millis + " ms");
   }
 
-  static UpstreamFailure noEndpoint(String upstream) {
-    return new UpstreamFailure(UpstreamFailure.Kind.NO_ENDPOINT, null, "upstream " + upstream + " has no ready endpoint");
-  }
-
   private static String describe(Throwable cause) {
     String message = cause.getMessage();
     return cause.getClass().getSimpleName() + (message != null ? ": " + message : "");
