@@ -57,13 +57,12 @@ final class UpstreamCall {
 
   private Future<UpstreamResponse> send(Endpoint endpoint, RequestBody body) {
     CompiledRoute route = exchange.route;
-    attempt = new UpstreamAttempt(endpoint, route.timeoutMillis(), exchange.loop.deadlines);
-    exchange.trace.endpoint = attempt.endpoint();
     ConnectionPool pool = exchange.loop.clients.pool(endpoint, route.upstream().settings());
+    attempt = new UpstreamAttempt(pool, route.timeoutMillis(), exchange.loop.deadlines);
+    exchange.trace.endpoint = attempt.endpoint();
     String query = exchange.query();
     String uri = query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query;
-    return attempt.send(pool, exchange.context, exchange.method(), uri, exchange.request.authority(),
-        exchange, body);
+    return attempt.send(exchange.context, exchange.method(), uri, exchange.request.authority(), exchange, body);
   }
 
   /** The upstream's answer if one arrived, else {@code null}. */

@@ -26,6 +26,7 @@ public final class ConnectionPool {
   private final String host;
   private final int port;
   private final int maxConnections;
+  private final String address;
   private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
   private final ArrayDeque<Lease> waiting = new ArrayDeque<>();
   private int open;
@@ -36,6 +37,12 @@ public final class ConnectionPool {
     this.host = host;
     this.port = port;
     this.maxConnections = maxConnections;
+    this.address = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** {@code host:port} of the endpoint. */
+  public String address() {
+    return address;
   }
 
   /** Hands {@code lease} a connection now, once one is connected, or when one comes back. */

@@ -3,6 +3,7 @@ package io.portico.upstream;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The header names a message's {@code Connection} header declares hop-by-hop (RFC 9110 §7.6.1),
@@ -10,35 +11,37 @@ import java.util.List;
  * allocated.
  */
 final class ConnectionTokens {
-  private static final String[] NONE = new String[0];
+  static final String[] NONE = new String[0];
 
   private ConnectionTokens() {}
 
-  static String[] of(MultiMap headers) {
-    if (headers.get("connection") == null) {
+  /** The names the first {@code Connection} header of {@code headers} declares. */
+  static String[] first(MultiMap headers) {
+    String value = headers.get("connection");
+    if (value == null) {
       return NONE;
     }
-    List<String> values = headers.getAll("connection");
-    if (values.size() == 1 && values.get(0).indexOf(',') < 0 && isStandard(values.get(0).trim())) {
-      return NONE; // the usual case: a single keep-alive, close or upgrade
-    }
-    List<String> names = null;
-    for (String value : values) {
-      int start = 0;
-      while (start <= value.length()) {
-        int comma = value.indexOf(',', start);
-        int end = comma < 0 ? value.length() : comma;
-        String token = value.substring(start, end).trim();
-        if (!token.isEmpty() && !isStandard(token)) {
-          if (names == null) {
-            names = new ArrayList<>(2);
-          }
-          names.add(token.toLowerCase(java.util.Locale.ROOT));
-        }
-        start = end + 1;
-      }
-    }
+    List<String> names = add(value, null);
     return names == null ? NONE : names.toArray(NONE);
+  }
+
+  /** Adds the non-standard names of one {@code Connection} value to {@code names}, lower case. */
+  static List<String> add(CharSequence value, List<String> names) {
+    String text = value.toString();
+    int start = 0;
+    while (start <= text.length()) {
+      int comma = text.indexOf(',', start);
+      int end = comma < 0 ? text.length() : comma;
+      String token = text.substring(start, end).trim();
+      if (!token.isEmpty() && !isStandard(token)) {
+        if (names == null) {
+          names = new ArrayList<>(2);
+        }
+        names.add(token.toLowerCase(Locale.ROOT));
+      }
+      start = end + 1;
+    }
+    return names;
   }
 
   static boolean contains(String[] tokens, CharSequence name) {

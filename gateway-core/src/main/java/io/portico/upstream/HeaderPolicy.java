@@ -27,22 +27,7 @@ public final class HeaderPolicy {
    * {@code X-Forwarded-*}.
    */
   public static void copyRequestHeaders(MultiMap from, MultiMap to, boolean trustedPeer) {
-    String[] named = ConnectionTokens.of(from);
-    if (from instanceof HttpHeaders netty) { // HTTP/1: names stay AsciiString, no String per header
-      Iterator<Map.Entry<CharSequence, CharSequence>> headers = netty.iteratorCharSequence();
-      while (headers.hasNext()) {
-        Map.Entry<CharSequence, CharSequence> header = headers.next();
-        if (forwardsRequestHeader(header.getKey(), trustedPeer, named)) {
-          to.add(header.getKey(), header.getValue());
-        }
-      }
-    } else {
-      for (Map.Entry<String, String> header : from) {
-        if (forwardsRequestHeader(header.getKey(), trustedPeer, named)) {
-          to.add(header.getKey(), header.getValue());
-        }
-      }
-    }
+    copy(from, to, trustedPeer, true);
   }
 
   private static boolean forwardsRequestHeader(CharSequence name, boolean trustedPeer, String[] named) {
@@ -73,21 +58,41 @@ public final class HeaderPolicy {
 
   /** Copies an upstream answer's headers that may go to the client. */
   public static void copyResponseHeaders(MultiMap from, MultiMap to) {
-    String[] named = ConnectionTokens.of(from);
-    if (from instanceof HttpHeaders netty) {
+    copy(from, to, false, false);
+  }
+
+  /**
+   * Copies the headers that may cross, in one pass. The names the first {@code Connection} header
+   * declares are skipped as they come; the rare further {@code Connection} headers are read on the
+   * way and what they name is removed after.
+   */
+  private static void copy(MultiMap from, MultiMap to, boolean trustedPeer, boolean request) {
+    String[] named = ConnectionTokens.first(from);
+    int connections = 0;
+    List<String> lateNames = null;
+    if (from instanceof HttpHeaders netty) { // HTTP/1: names stay AsciiString, no String per header
       Iterator<Map.Entry<CharSequence, CharSequence>> headers = netty.iteratorCharSequence();
       while (headers.hasNext()) {
         Map.Entry<CharSequence, CharSequence> header = headers.next();
-        if (forwardsResponseHeader(header.getKey(), named)) {
-          to.add(header.getKey(), header.getValue());
+        CharSequence name = header.getKey();
+        if (HeaderNames.is(name, "connection") && ++connections > 1) {
+          lateNames = ConnectionTokens.add(header.getValue(), lateNames);
+        } else if (request ? forwardsRequestHeader(name, trustedPeer, named) : forwardsResponseHeader(name, named)) {
+          to.add(name, header.getValue());
         }
       }
     } else {
       for (Map.Entry<String, String> header : from) {
-        if (forwardsResponseHeader(header.getKey(), named)) {
-          to.add(header.getKey(), header.getValue());
+        String name = header.getKey();
+        if (HeaderNames.is(name, "connection") && ++connections > 1) {
+          lateNames = ConnectionTokens.add(header.getValue(), lateNames);
+        } else if (request ? forwardsRequestHeader(name, trustedPeer, named) : forwardsResponseHeader(name, named)) {
+          to.add(name, header.getValue());
         }
       }
+    }
+    if (lateNames != null) {
+      lateNames.forEach(to::remove);
     }
   }
 

@@ -62,16 +62,25 @@ public final class ResponseRelay implements ResponseSink {
 
   @Override
   public void end(LastHttpContent last) {
-    Buffer tail = copy(last);
     if (stopped) {
+      last.release();
       return;
     }
     stopped = true;
     ended = true;
-    if (tail != null) {
-      sent += tail.length();
+    ByteBuf bytes = last.content();
+    if (!bytes.isReadable()) {
+      last.release();
+      target.end().onComplete(ar -> onEnd.handle(null));
+      return;
     }
-    (tail == null ? target.end() : target.end(tail)).onComplete(ar -> onEnd.handle(null));
+    // the last bytes go out without a copy: Vert.x writes them as an unreleasable view, and they
+    // are released once the write completed
+    sent += bytes.readableBytes();
+    target.end(BufferInternal.buffer(bytes)).onComplete(ar -> {
+      last.release();
+      onEnd.handle(null);
+    });
   }
 
   @Override

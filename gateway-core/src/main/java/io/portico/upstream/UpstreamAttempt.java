@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.portico.spi.Endpoint;
 import io.portico.spi.UpstreamFailure;
 import io.portico.spi.UpstreamResponse;
 import io.vertx.core.Context;
@@ -29,13 +28,12 @@ import java.util.ArrayDeque;
 public final class UpstreamAttempt extends Deadlines.Deadline implements ConnectionPool.Lease, UpstreamConnection.Listener {
   private static final int MAX_QUEUED_BYTES = 64 * 1024;
 
-  private final Endpoint endpoint;
   private final String address;
   private final long timeoutMillis;
   private final Deadlines deadlines;
   private final Promise<UpstreamResponse> result = Promise.promise();
   private ContextInternal context;
-  private ConnectionPool pool;
+  private final ConnectionPool pool;
   private io.netty.handler.codec.http.HttpMethod method;
   private String uri;
   private HostAndPort authority;
@@ -51,10 +49,13 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
   private boolean done;
   private boolean retried;
 
-  /** @param timeoutMillis deadline for the answer head; 0 for none */
-  public UpstreamAttempt(Endpoint endpoint, long timeoutMillis, Deadlines deadlines) {
-    this.endpoint = endpoint;
-    this.address = endpoint.address();
+  /**
+   * @param pool the connections of the endpoint to try
+   * @param timeoutMillis deadline for the answer head; 0 for none
+   */
+  public UpstreamAttempt(ConnectionPool pool, long timeoutMillis, Deadlines deadlines) {
+    this.pool = pool;
+    this.address = pool.address();
     this.timeoutMillis = timeoutMillis;
     this.deadlines = deadlines;
   }
@@ -66,9 +67,8 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
    * @param authority the host the client asked for (sent as {@code Host}), or {@code null}
    * @param headers writes the headers for the upstream, already filtered
    */
-  public Future<UpstreamResponse> send(ConnectionPool pool, Context context, HttpMethod method, String uri,
+  public Future<UpstreamResponse> send(Context context, HttpMethod method, String uri,
       HostAndPort authority, UpstreamHeaders headers, RequestBody body) {
-    this.pool = pool;
     this.context = (ContextInternal) context;
     this.method = io.netty.handler.codec.http.HttpMethod.valueOf(method.name());
     this.uri = uri;

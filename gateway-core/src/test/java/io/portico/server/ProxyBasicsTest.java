@@ -110,7 +110,9 @@ class ProxyBasicsTest {
         .putHeader("x-named-hop", "secret")
         .putHeader("te", "trailers")
         .putHeader("proxy-authorization", "Basic Zm9vOmJhcg==")
-        .putHeader("upgrade", "something"), null);
+        .putHeader("upgrade", "something")
+        .addHeader("connection", "x-second-hop")
+        .putHeader("x-second-hop", "named by a second connection header"), null);
 
     assertThat(answer.status()).isEqualTo(200);
     RecordingBackend.Received seen = backend.last();
@@ -118,6 +120,8 @@ class ProxyBasicsTest {
     assertThat(seen.header("te")).isNull();
     assertThat(seen.header("proxy-authorization")).isNull();
     assertThat(seen.header("upgrade")).isNull();
+    assertThat(seen.header("x-second-hop")).isNull();
+    assertThat(seen.header("connection")).isNull();
     assertThat(answer.headers().get("x-secret-hop")).isNull();
     assertThat(answer.headers().get("keep-alive")).isNull();
   }
