@@ -103,6 +103,10 @@ public final class Gateway {
   }
 
   private Future<Void> doApply(ValidatedConfig next) {
+    var running = runtime.snapshot().config().gateway();
+    if (!running.listen().equals(next.gateway().listen()) || !running.limits().equals(next.gateway().limits())) {
+      LOG.warn("config {}: changes to listen and limits take effect at the next start", next.version());
+    }
     return vertx.executeBlocking(() -> compiler.compile(next, runtime.snapshot())).compose(compilation ->
         warmUp(compilation.created()).compose(
             warmed -> {
