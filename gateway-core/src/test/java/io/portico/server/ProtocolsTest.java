@@ -132,6 +132,34 @@ class ProtocolsTest {
   }
 
   @Test
+  void ambiguousFramingOverTlsIsRefusedToo() throws Exception {
+    javax.net.ssl.SSLContext tlsContext = javax.net.ssl.SSLContext.getInstance("TLS");
+    tlsContext.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+      @Override
+      public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) { }
+
+      @Override
+      public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) { }
+
+      @Override
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    int before = backend.heads();
+    try (java.net.Socket socket = tlsContext.getSocketFactory().createSocket("127.0.0.1", tls.port())) {
+      socket.setSoTimeout(3000);
+      socket.getOutputStream().write(("POST /smuggle HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      io.portico.testing.RawHttp.Exchange exchange = io.portico.testing.RawHttp.read(socket);
+      assertThat(exchange.status()).isEqualTo(400);
+      assertThat(exchange.closed()).isTrue();
+    }
+    assertThat(backend.heads()).isEqualTo(before);
+  }
+
+  @Test
   void webSocketFramesFlowBothWaysAndCloseReachesTheBackend() {
     WebSocket socket = Await.result(vertx.createWebSocketClient(new WebSocketClientOptions())
         .connect(plain.port(), "127.0.0.1", "/ws/chat?room=1"));
