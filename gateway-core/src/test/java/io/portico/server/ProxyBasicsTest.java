@@ -153,6 +153,23 @@ class ProxyBasicsTest {
   }
 
   @Test
+  void theNormalisedPathIsWhatIsMatchedAndForwarded() {
+    Answer answer = send(new RequestOptions().setURI("/api/./items/%7Euser/../x?q=1"), null);
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(backend.last().uri()).isEqualTo("/api/items/x?q=1");
+  }
+
+  @Test
+  void pathsThatCannotBeNormalisedSafelyAre400() {
+    for (String bad : new String[] {"/api/a%2Fb", "/api/../../etc/passwd", "/api/%zz", "/api/a%5cb"}) {
+      Answer answer = send(new RequestOptions().setURI(bad), null);
+      assertThat(answer.status()).as(bad).isEqualTo(400);
+      assertThat(new JsonObject(answer.body()).getString("error")).as(bad).isEqualTo("bad_path");
+    }
+  }
+
+  @Test
   void noRouteIsA404WithJsonAndRequestId() {
     Answer answer = send(new RequestOptions().setURI("/nothing/here").putHeader("x-request-id", "req-1"), null);
 
