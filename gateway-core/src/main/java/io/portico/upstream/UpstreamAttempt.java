@@ -100,7 +100,7 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
     }
     connection = acquired;
     acquired.start(this);
-    MultiMap map = HeadersMultiMap.httpHeaders();
+    MultiMap map = HeadersMultiMap.httpHeaders(UpstreamChannelInitializer.NO_CHECK);
     headers.writeTo(map);
     map.set("host", authority != null ? authority.toString() : address);
     HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri, (HeadersMultiMap) map);

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
+import java.util.function.BiConsumer;
 
 /**
  * The pipeline of an upstream connection: Netty's HTTP/1.1 client codec (which pairs answers with
@@ -15,15 +16,21 @@ import io.vertx.core.http.impl.headers.HeadersMultiMap;
  */
 final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
   private static final int HEAD_LIMIT = 64 * 1024;
+  /**
+   * Header maps that do not check names and values again: an answer's headers are checked when
+   * they are copied into the client's answer, and a request's were checked when the client's
+   * request was decoded.
+   */
+  static final BiConsumer<CharSequence, CharSequence> NO_CHECK = (name, value) -> { };
   private static final HttpHeadersFactory VERTX_HEADERS = new HttpHeadersFactory() {
     @Override
     public HttpHeaders newHeaders() {
-      return HeadersMultiMap.httpHeaders();
+      return HeadersMultiMap.httpHeaders(NO_CHECK);
     }
 
     @Override
     public HttpHeaders newEmptyHeaders() {
-      return HeadersMultiMap.httpHeaders();
+      return HeadersMultiMap.httpHeaders(NO_CHECK);
     }
   };
   private static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
