@@ -17,20 +17,19 @@ import java.util.function.BiConsumer;
 final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
   private static final int HEAD_LIMIT = 64 * 1024;
   /**
-   * Header maps that do not check names and values again: an answer's headers are checked when
-   * they are copied into the client's answer, and a request's were checked when the client's
-   * request was decoded.
+   * Request headers built by the gateway skip a second check: they come from a decoded (checked)
+   * request and from plugins' checked maps. Answers from upstreams are checked as they are decoded.
    */
   static final BiConsumer<CharSequence, CharSequence> NO_CHECK = (name, value) -> { };
   private static final HttpHeadersFactory VERTX_HEADERS = new HttpHeadersFactory() {
     @Override
     public HttpHeaders newHeaders() {
-      return HeadersMultiMap.httpHeaders(NO_CHECK);
+      return HeadersMultiMap.httpHeaders();
     }
 
     @Override
     public HttpHeaders newEmptyHeaders() {
-      return HeadersMultiMap.httpHeaders(NO_CHECK);
+      return HeadersMultiMap.httpHeaders();
     }
   };
   private static final HttpDecoderConfig DECODER = new HttpDecoderConfig()

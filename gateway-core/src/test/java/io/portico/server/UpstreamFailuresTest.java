@@ -28,6 +28,7 @@ class UpstreamFailuresTest {
   static Vertx vertx;
   static HttpServer silent;
   static NetServer hangUp;
+  static NetServer malformed;
   static HttpServer truncating;
   static Gateway gateway;
   static HttpClient client;
@@ -41,6 +42,10 @@ class UpstreamFailuresTest {
     hangUp = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0))
         .connectHandler(socket -> socket.handler(bytes -> socket.close()));
     Await.result(hangUp.listen());
+    malformed = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0))
+        .connectHandler(socket -> socket.handler(bytes ->
+            socket.write("HTTP/1.1 2x0 OK\r\ncontent-length: 2\r\n\r\nok")));
+    Await.result(malformed.listen());
     truncating = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)).requestHandler(request -> {
       request.response().putHeader("content-length", "1000").write("only the beginning");
       vertx.setTimer(100, t -> request.connection().close());
@@ -53,12 +58,15 @@ class UpstreamFailuresTest {
           - { name: refused, endpoints: [127.0.0.1:%d], connect-timeout: 500ms }
           - { name: hang-up, endpoints: [127.0.0.1:%d] }
           - { name: truncating, endpoints: [127.0.0.1:%d] }
+          - { name: malformed, endpoints: [127.0.0.1:%d] }
         routes:
           - { name: slow, match: { path-prefix: /slow }, upstream: silent, timeout: 300ms }
           - { name: refused, match: { path-prefix: /refused }, upstream: refused }
           - { name: hang-up, match: { path-prefix: /hang-up }, upstream: hang-up }
           - { name: truncated, match: { path-prefix: /truncated }, upstream: truncating }
-        """.formatted(silent.actualPort(), Http.closedPort(), hangUp.actualPort(), truncating.actualPort()))));
+          - { name: malformed, match: { path-prefix: /malformed }, upstream: malformed }
+        """.formatted(silent.actualPort(), Http.closedPort(), hangUp.actualPort(), truncating.actualPort(),
+            malformed.actualPort()))));
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()));
   }
 
@@ -93,6 +101,11 @@ class UpstreamFailuresTest {
   @Test
   void connectionClosedBeforeTheAnswerGives502() {
     assertError(Http.send(client, new RequestOptions().setURI("/hang-up")), 502, "upstream_reset");
+  }
+
+  @Test
+  void aMalformedUpstreamAnswerGives502() {
+    assertError(Http.send(client, new RequestOptions().setURI("/malformed")), 502, "upstream_reset");
   }
 
   @Test
