@@ -73,6 +73,14 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
   }
 
   private void upstreamDone(AsyncResult<UpstreamResponse> result) {
+    try {
+      settleUpstream(result);
+    } catch (RuntimeException e) {
+      internalError(e);
+    }
+  }
+
+  private void settleUpstream(AsyncResult<UpstreamResponse> result) {
     exchange.trace.upstreamEnded();
     ProxiedResponse obtained = call.obtained();
     if (finished) {
@@ -186,6 +194,26 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
       relay.start(upstream);
     } else {
       AnswerWriter.writeReply(exchange, answer).onComplete(ar -> finish());
+    }
+  }
+
+  /**
+   * A failure of the gateway itself (not of a plugin or the upstream): answers 500 when the head
+   * is not out yet, else cuts the exchange. Either way the exchange ends, so nothing hangs.
+   */
+  void internalError(RuntimeException cause) {
+    LOG.error("route {}: exchange {} failed in the gateway", exchange.routeName(), exchange.requestId(), cause);
+    if (finished) {
+      return;
+    }
+    call.abort();
+    dropUpstreamAnswer();
+    if (!headWritten) {
+      use(ErrorCatalog.INTERNAL_ERROR);
+      write();
+    } else {
+      exchange.request.response().reset();
+      finish();
     }
   }
 

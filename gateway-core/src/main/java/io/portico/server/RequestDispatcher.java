@@ -48,7 +48,12 @@ final class RequestDispatcher {
     }
     exchange.route(match.route(), match.upstreamPath());
     loop.runtime.exchangeStarted();
-    new ExchangeDriver(exchange).start();
+    ExchangeDriver driver = new ExchangeDriver(exchange);
+    try {
+      driver.start();
+    } catch (RuntimeException e) {
+      driver.internalError(e);
+    }
   }
 
   /** A request the HTTP decoder refused, or the stand-in for one the framing guard refused. */
