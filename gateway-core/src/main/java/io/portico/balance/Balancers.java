@@ -13,8 +13,8 @@ public final class Balancers {
 
   private static final AtomicInteger OFFSETS = new AtomicInteger();
   private static final Map<String, BalancerFactory> FACTORIES = Map.of(
-      ROUND_ROBIN, endpoints -> new RoundRobinBalancer(endpoints, OFFSETS.getAndIncrement()),
-      WEIGHTED_ROUND_ROBIN, SmoothWeightedBalancer::new);
+      ROUND_ROBIN, (endpoints, previous) -> new RoundRobinBalancer(endpoints, OFFSETS.getAndIncrement()),
+      WEIGHTED_ROUND_ROBIN, (endpoints, previous) -> new SmoothWeightedBalancer(endpoints));
 
   private Balancers() {}
 

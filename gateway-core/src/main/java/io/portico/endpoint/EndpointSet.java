@@ -8,16 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The endpoints of one upstream at one moment, with one balancer per event loop over the ready
- * ones. Immutable apart from the balancers' own state, each touched only by its loop. A change of
- * endpoints (discovery, health) builds a new set.
+ * The endpoints of one upstream at one moment, with one balancer per event loop over the ones that
+ * serve (ready, healthy, not ejected). Immutable apart from the balancers' own state, each touched
+ * only by its loop. A change of endpoints (discovery, health) builds a new set.
  */
 public final class EndpointSet {
   private final List<Endpoint> endpoints;
+  private final Endpoint[] serving;
   private final Balancer[] balancers;
 
-  private EndpointSet(List<Endpoint> endpoints, Balancer[] balancers) {
+  private EndpointSet(List<Endpoint> endpoints, Endpoint[] serving, Balancer[] balancers) {
     this.endpoints = endpoints;
+    this.serving = serving;
     this.balancers = balancers;
   }
 
@@ -32,24 +34,75 @@ public final class EndpointSet {
         ready.add(endpoint);
       }
     }
-    Balancer[] balancers = null;
-    if (!ready.isEmpty()) {
-      List<Endpoint> readyView = List.copyOf(ready);
-      balancers = new Balancer[loops];
-      for (int i = 0; i < loops; i++) {
-        balancers[i] = factory.create(readyView);
-      }
-    }
-    return new EndpointSet(List.copyOf(endpoints), balancers);
+    return of(endpoints, ready, factory, loops, null);
   }
 
-  /** The endpoint for a try on event loop {@code loop}, or {@code null} when none is ready. */
+  /**
+   * A set listing {@code endpoints} that picks among {@code serving} only.
+   *
+   * @param previous the set this one replaces, or {@code null}: its balancers hand their state on
+   */
+  public static EndpointSet of(List<Endpoint> endpoints, List<Endpoint> serving, BalancerFactory factory, int loops,
+      EndpointSet previous) {
+    Balancer[] balancers = null;
+    if (!serving.isEmpty()) {
+      List<Endpoint> servingView = List.copyOf(serving);
+      balancers = new Balancer[loops];
+      for (int i = 0; i < loops; i++) {
+        Balancer before = previous == null || previous.balancers == null || previous.balancers.length <= i
+            ? null : previous.balancers[i];
+        balancers[i] = factory.create(servingView, before);
+      }
+    }
+    return new EndpointSet(List.copyOf(endpoints), serving.toArray(new Endpoint[0]), balancers);
+  }
+
+  /** The endpoint for a try on event loop {@code loop}, or {@code null} when none serves. */
   public Endpoint pick(int loop, Exchange exchange) {
     return balancers == null ? null : balancers[loop].pick(exchange);
   }
 
-  /** Every endpoint, ready or not. */
+  /**
+   * The endpoint for a retry: the balancer's pick unless it was tried already, then the next
+   * serving endpoint not yet tried; a tried one only when every serving endpoint was.
+   */
+  public Endpoint pickOther(int loop, Exchange exchange, List<Endpoint> tried) {
+    Endpoint picked = pick(loop, exchange);
+    if (picked == null || !contains(tried, picked)) {
+      return picked;
+    }
+    int start = Math.floorMod(tried.size() * 31 + picked.hashCode(), serving.length);
+    for (int i = 0; i < serving.length; i++) {
+      Endpoint candidate = serving[(start + i) % serving.length];
+      if (!contains(tried, candidate)) {
+        return candidate;
+      }
+    }
+    return picked;
+  }
+
+  private static boolean contains(List<Endpoint> tried, Endpoint endpoint) {
+    for (int i = 0; i < tried.size(); i++) {
+      Endpoint t = tried.get(i);
+      if (t.port() == endpoint.port() && t.host().equals(endpoint.host())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The balancer of event loop {@code loop}, or {@code null} when none serves. */
+  public Balancer balancer(int loop) {
+    return balancers == null ? null : balancers[loop];
+  }
+
+  /** Every endpoint, serving or not. */
   public List<Endpoint> endpoints() {
     return endpoints;
+  }
+
+  /** How many endpoints take new requests. */
+  public int servingCount() {
+    return serving.length;
   }
 }

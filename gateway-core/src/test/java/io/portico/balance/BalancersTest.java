@@ -50,9 +50,9 @@ class BalancersTest {
 
   @Test
   void anUnknownBalancerFallsBackToRoundRobin() {
-    BalancerFactory factory = Balancers.factory("least-request", "app");
+    BalancerFactory factory = Balancers.factory("no-such-balancer", "app");
 
-    assertThat(factory.create(List.of(endpoint("a", 1))).pick(null).host()).isEqualTo("a");
+    assertThat(factory.create(List.of(endpoint("a", 1)), null).pick(null).host()).isEqualTo("a");
     assertThat(Balancers.isKnown("weighted-round-robin")).isTrue();
   }
 }
