@@ -79,6 +79,7 @@ public final class Gateway {
         return listener;
       }, new DeploymentOptions().setInstances(instances)).map(id -> {
         gateway.deploymentId = id;
+        compilation.start();
         gateway.warmUp(compilation.created()).onComplete(gateway.ready);
         LOG.info("gateway listening on {}:{} with {} routes (config {} from {})", runtime.listen().host(),
             gateway.port(), compilation.snapshot().view().routes().size(), config.version(), config.source());
@@ -162,6 +163,11 @@ public final class Gateway {
   public List<Endpoint> endpoints(String upstream) {
     Upstream running = runtime.snapshot().upstreams().get(upstream);
     return running == null ? List.of() : running.endpoints();
+  }
+
+  /** The running upstream named {@code name}, or {@code null}. */
+  public Upstream upstream(String name) {
+    return runtime.snapshot().upstreams().get(name);
   }
 
   /** The version (revision) of an upstream's discovered endpoints, or {@code null}. */

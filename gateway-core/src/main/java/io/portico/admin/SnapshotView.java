@@ -5,7 +5,9 @@ import io.portico.GatewaySnapshot;
 import io.portico.config.MatchConfig;
 import io.portico.config.RouteConfig;
 import io.portico.plugin.PluginRegistry;
+import io.portico.health.EndpointState;
 import io.portico.spi.Endpoint;
+import io.portico.upstream.Upstream;
 import io.portico.spi.PluginFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -71,22 +73,49 @@ final class SnapshotView {
   JsonObject upstreams() {
     GatewaySnapshot snapshot = gateway.snapshot();
     JsonArray upstreams = new JsonArray();
-    for (GatewaySnapshot.UpstreamView upstream : snapshot.upstreams()) {
+    long now = System.currentTimeMillis();
+    for (GatewaySnapshot.UpstreamView view : snapshot.upstreams()) {
+      Upstream upstream = gateway.upstream(view.name());
+      if (upstream == null) {
+        continue; // replaced by a reload since the snapshot was read
+      }
       JsonArray endpoints = new JsonArray();
-      for (Endpoint endpoint : gateway.endpoints(upstream.name())) { // live: discovery changes them
-        endpoints.add(new JsonObject()
-            .put("address", endpoint.address())
-            .put("weight", endpoint.weight())
-            .put("zone", endpoint.zone())
-            .put("ready", endpoint.ready()));
+      for (EndpointState state : upstream.health().states()) { // live: discovery and health change them
+        endpoints.add(endpoint(state, now));
       }
       upstreams.add(new JsonObject()
           .put("name", upstream.name())
           .put("balancer", upstream.balancer())
-          .put("discovery_version", gateway.endpointsVersion(upstream.name()))
+          .put("source", upstream.source())
+          .put("discovery_version", upstream.endpointsVersion())
+          .put("panic", upstream.health().panic())
+          .put("serving", upstream.current() == null ? 0 : upstream.current().servingCount())
+          .put("health_check", upstream.config().healthCheck() != null)
           .put("endpoints", endpoints));
     }
     return new JsonObject().put("version", snapshot.version()).put("upstreams", upstreams);
+  }
+
+  private static JsonObject endpoint(EndpointState state, long now) {
+    Endpoint endpoint = state.endpoint();
+    String health = !endpoint.ready() ? "not_ready"
+        : !state.checkedHealthy() ? "unhealthy"
+        : state.ejected(now) ? "ejected"
+        : "healthy";
+    JsonObject json = new JsonObject()
+        .put("address", endpoint.address())
+        .put("weight", endpoint.weight())
+        .put("zone", endpoint.zone())
+        .put("ready", endpoint.ready())
+        .put("health", health)
+        .put("last_check", state.lastCheck())
+        .put("active_requests", state.active())
+        .put("consecutive_failures", state.consecutiveFailures())
+        .put("times_ejected", state.timesEjected());
+    if (state.ejected(now)) {
+      json.put("ejected_until", java.time.Instant.ofEpochMilli(state.ejectedUntilMillis()).toString());
+    }
+    return json;
   }
 
   JsonObject plugins() {

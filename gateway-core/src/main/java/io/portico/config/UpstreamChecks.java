@@ -55,5 +55,60 @@ final class UpstreamChecks {
     if (upstream.maxConnections() < 1) {
       problems.add(NodePaths.key(path, "max-connections"), "must be at least 1, got " + upstream.maxConnections());
     }
+    checkHealth(upstream, path);
+  }
+
+  private void checkHealth(UpstreamConfig upstream, String path) {
+    HealthCheckConfig check = upstream.healthCheck();
+    if (check != null) {
+      String at = NodePaths.key(path, "health-check");
+      if (!check.type().equals("http") && !check.type().equals("tcp")) {
+        problems.add(NodePaths.key(at, "type"), "expected http or tcp, got \"" + check.type() + "\"");
+      }
+      if (!check.path().startsWith("/")) {
+        problems.add(NodePaths.key(at, "path"), "must start with /, got \"" + check.path() + "\"");
+      }
+      statuses(check.statuses(), NodePaths.key(at, "statuses"));
+      GatewayChecks.positive(problems, NodePaths.key(at, "interval"), check.interval());
+      GatewayChecks.positive(problems, NodePaths.key(at, "timeout"), check.timeout());
+      atLeastOne(check.healthy(), NodePaths.key(at, "healthy"));
+      atLeastOne(check.unhealthy(), NodePaths.key(at, "unhealthy"));
+    }
+    OutlierConfig outlier = upstream.outlier();
+    String at = NodePaths.key(path, "outlier");
+    atLeastOne(outlier.consecutiveFailures(), NodePaths.key(at, "consecutive-failures"));
+    GatewayChecks.positive(problems, NodePaths.key(at, "base-ejection"), outlier.baseEjection());
+    GatewayChecks.positive(problems, NodePaths.key(at, "max-ejection"), outlier.maxEjection());
+    percent(outlier.maxEjectedPercent(), NodePaths.key(at, "max-ejected-percent"));
+    statuses(outlier.statuses(), NodePaths.key(at, "statuses"));
+    percent(upstream.panicThreshold(), NodePaths.key(path, "panic-threshold"));
+    if (upstream.slowStart().isNegative()) {
+      problems.add(NodePaths.key(path, "slow-start"), "must not be negative");
+    } else if (!upstream.slowStart().isZero()
+        && ("round-robin".equals(upstream.balancer()) || "consistent-hash".equals(upstream.balancer()))) {
+      problems.add(NodePaths.key(path, "slow-start"), "needs a weighted balancer (weighted-round-robin, least-request, "
+          + "random or peak-ewma), not " + upstream.balancer());
+    }
+  }
+
+  private void statuses(List<Integer> statuses, String path) {
+    for (int i = 0; i < statuses.size(); i++) {
+      Integer status = statuses.get(i);
+      if (status == null || status < 100 || status > 599) {
+        problems.add(NodePaths.index(path, i), "expected an HTTP status 100..599, got " + status);
+      }
+    }
+  }
+
+  private void atLeastOne(int value, String path) {
+    if (value < 1) {
+      problems.add(path, "must be at least 1, got " + value);
+    }
+  }
+
+  private void percent(int value, String path) {
+    if (value < 0 || value > 100) {
+      problems.add(path, "must be between 0 and 100, got " + value);
+    }
   }
 }

@@ -13,6 +13,12 @@ import java.util.List;
  *     {@code client-ip}, {@code path}
  * @param connectTimeout default 1s
  * @param maxConnections per endpoint and event loop, default 64
+ * @param healthCheck active checks, or {@code null} for none
+ * @param outlier passive detection; on with its defaults when absent
+ * @param panicThreshold percent: when fewer of the endpoints than this are healthy, traffic spreads
+ *     over all ready ones regardless of health; 0 (default) turns panic mode off
+ * @param slowStart an endpoint that becomes healthy ramps its share up over this window (weighted
+ *     balancers only); absent or 0 for none
  */
 public record UpstreamConfig(
     String name,
@@ -21,10 +27,17 @@ public record UpstreamConfig(
     String balancer,
     String hashKey,
     Duration connectTimeout,
-    Integer maxConnections) {
+    Integer maxConnections,
+    HealthCheckConfig healthCheck,
+    OutlierConfig outlier,
+    Integer panicThreshold,
+    Duration slowStart) {
   public UpstreamConfig {
     balancer = balancer != null ? balancer : "round-robin";
     connectTimeout = connectTimeout != null ? connectTimeout : Duration.ofSeconds(1);
     maxConnections = maxConnections != null ? maxConnections : 64;
+    outlier = outlier != null ? outlier : OutlierConfig.defaults();
+    panicThreshold = panicThreshold != null ? panicThreshold : 0;
+    slowStart = slowStart != null ? slowStart : Duration.ZERO;
   }
 }

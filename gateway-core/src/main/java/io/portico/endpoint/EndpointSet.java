@@ -2,9 +2,11 @@ package io.portico.endpoint;
 
 import io.portico.balance.Balancer;
 import io.portico.balance.BalancerFactory;
+import io.portico.health.EndpointState;
 import io.portico.spi.Endpoint;
 import io.portico.spi.Exchange;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -16,11 +18,14 @@ public final class EndpointSet {
   private final List<Endpoint> endpoints;
   private final Endpoint[] serving;
   private final Balancer[] balancers;
+  private final IdentityHashMap<Endpoint, EndpointState> states;
 
-  private EndpointSet(List<Endpoint> endpoints, Endpoint[] serving, Balancer[] balancers) {
+  private EndpointSet(List<Endpoint> endpoints, Endpoint[] serving, Balancer[] balancers,
+      IdentityHashMap<Endpoint, EndpointState> states) {
     this.endpoints = endpoints;
     this.serving = serving;
     this.balancers = balancers;
+    this.states = states;
   }
 
   /**
@@ -34,16 +39,17 @@ public final class EndpointSet {
         ready.add(endpoint);
       }
     }
-    return of(endpoints, ready, factory, loops, null);
+    return of(endpoints, ready, factory, loops, null, null);
   }
 
   /**
    * A set listing {@code endpoints} that picks among {@code serving} only.
    *
    * @param previous the set this one replaces, or {@code null}: its balancers hand their state on
+   * @param states the shared state of each serving endpoint (by identity), or {@code null}
    */
   public static EndpointSet of(List<Endpoint> endpoints, List<Endpoint> serving, BalancerFactory factory, int loops,
-      EndpointSet previous) {
+      EndpointSet previous, IdentityHashMap<Endpoint, EndpointState> states) {
     Balancer[] balancers = null;
     if (!serving.isEmpty()) {
       List<Endpoint> servingView = List.copyOf(serving);
@@ -54,7 +60,7 @@ public final class EndpointSet {
         balancers[i] = factory.create(servingView, before);
       }
     }
-    return new EndpointSet(List.copyOf(endpoints), serving.toArray(new Endpoint[0]), balancers);
+    return new EndpointSet(List.copyOf(endpoints), serving.toArray(new Endpoint[0]), balancers, states);
   }
 
   /** The endpoint for a try on event loop {@code loop}, or {@code null} when none serves. */
@@ -94,6 +100,11 @@ public final class EndpointSet {
   /** The balancer of event loop {@code loop}, or {@code null} when none serves. */
   public Balancer balancer(int loop) {
     return balancers == null ? null : balancers[loop];
+  }
+
+  /** The shared state of a serving endpoint this set picked, or {@code null} when untracked. */
+  public EndpointState state(Endpoint picked) {
+    return states == null ? null : states.get(picked);
   }
 
   /** Every endpoint, serving or not. */

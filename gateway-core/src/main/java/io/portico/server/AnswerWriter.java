@@ -78,7 +78,8 @@ final class AnswerWriter {
     if (request.version() == HttpVersion.HTTP_2) {
       return false;
     }
-    return !request.isEnded() || exchange.loop.runtime.draining();
+    // a request without a body may not have seen its end yet, yet has nothing left to skip
+    return (exchange.hasBody && !request.isEnded()) || exchange.loop.runtime.draining();
   }
 
   private static HttpServerResponse finishHead(ProxyExchange exchange) {

@@ -10,5 +10,7 @@ import io.portico.upstream.Upstream;
  *
  * @param timeoutMillis deadline for the upstream answer head, 0 for none
  * @param maxBodySize request body limit in bytes, -1 for none
+ * @param retry the route's retry policy and budget
  */
-record CompiledRoute(String name, RouteConfig config, CompiledChain chain, Upstream upstream, long timeoutMillis, long maxBodySize) {}
+record CompiledRoute(String name, RouteConfig config, CompiledChain chain, Upstream upstream, long timeoutMillis, long maxBodySize,
+    RetryPolicy retry) {}

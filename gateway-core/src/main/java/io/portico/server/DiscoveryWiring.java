@@ -1,11 +1,9 @@
 package io.portico.server;
 
-import io.portico.balance.BalancerFactory;
 import io.portico.chain.GatewayPluginContext;
 import io.portico.config.DiscoveryBinding;
 import io.portico.endpoint.DiscoveredEndpoints;
 import io.portico.endpoint.DiscoveryKey;
-import io.portico.endpoint.EndpointSet;
 import io.portico.spi.EndpointSnapshot;
 import io.portico.spi.EndpointSource;
 import io.portico.spi.EndpointSourceFactory;
@@ -39,7 +37,7 @@ final class DiscoveryWiring {
   }
 
   /** Feeds {@code upstream} from its discovery source, starting the source when it is new. */
-  void feed(Upstream upstream, DiscoveryBinding binding, BalancerFactory balancer, int loops, GatewayPluginContext context) {
+  void feed(Upstream upstream, DiscoveryBinding binding, GatewayPluginContext context) {
     DiscoveryKey key = new DiscoveryKey(upstream.name(), binding.factory().type(), binding.settings(), binding.config());
     DiscoveredEndpoints feed = feeds.get(key);
     if (feed == null) {
@@ -52,8 +50,7 @@ final class DiscoveryWiring {
       log.info("upstream {}: following {} discovery", upstream.name(), key.type());
     }
     feeds.put(key, feed);
-    Consumer<EndpointSnapshot> subscriber = snapshot ->
-        upstream.endpoints(EndpointSet.of(snapshot.endpoints(), balancer, loops), snapshot.version());
+    Consumer<EndpointSnapshot> subscriber = snapshot -> upstream.discovered(snapshot.endpoints(), snapshot.version());
     feed.subscribe(subscriber);
     subscriptions.add(new Subscription(feed, subscriber));
   }

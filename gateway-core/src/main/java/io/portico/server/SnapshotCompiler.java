@@ -13,7 +13,8 @@ import io.portico.config.PluginBinding;
 import io.portico.config.RouteConfig;
 import io.portico.config.UpstreamConfig;
 import io.portico.config.ValidatedConfig;
-import io.portico.endpoint.EndpointSet;
+import io.portico.health.HealthChecker;
+import io.portico.health.UpstreamHealth;
 import io.portico.endpoint.StaticEndpoints;
 import io.portico.route.RouteEntry;
 import io.portico.route.RouteTable;
@@ -47,22 +48,40 @@ public final class SnapshotCompiler {
 
   /** A compiled snapshot and the plugins it created and replaced. */
   public record Compilation(RuntimeSnapshot snapshot, List<Plugin> created, List<Plugin> replaced, ChainCompiler chains,
-      DiscoveryWiring discovery) {
-    /** Closes the created plugins and discovery sources of a snapshot that will not go live. */
+      DiscoveryWiring discovery, RuntimeSnapshot previous) {
+    /** Closes the created plugins, discovery sources and upstreams of a snapshot that will not go live. */
     public void abandon() {
       chains.abandon();
       discovery.abandon();
+      closeUpstreams(snapshot, previous);
     }
 
-    /** After the swap: stops what only {@code retired} used. */
+    /** The snapshot went live: its upstreams start their health checks. */
+    public void start() {
+      snapshot.upstreams().values().forEach(Upstream::start);
+    }
+
+    /** After the swap: starts what is new and stops what only {@code retired} used. */
     public void retire(RuntimeSnapshot retired) {
+      start();
       DiscoveryWiring.retire(retired, snapshot);
+      closeUpstreams(retired, snapshot);
+    }
+  }
+
+  /** Closes the upstreams of {@code snapshot} that {@code kept} (may be null) does not use. */
+  private static void closeUpstreams(RuntimeSnapshot snapshot, RuntimeSnapshot kept) {
+    for (Upstream upstream : snapshot.upstreams().values()) {
+      if (kept == null || kept.upstreams().get(upstream.name()) != upstream) {
+        upstream.close();
+      }
     }
   }
 
   /** Stops every discovery source of {@code snapshot} (gateway shutdown). */
   public static void stopDiscovery(RuntimeSnapshot snapshot) {
     DiscoveryWiring.closeAll(snapshot);
+    closeUpstreams(snapshot, null);
   }
 
   /**
@@ -74,7 +93,7 @@ public final class SnapshotCompiler {
         previous == null ? Map.of() : previous.chains());
     DiscoveryWiring discovery = new DiscoveryWiring(previous == null ? Map.of() : previous.feeds());
     try {
-      Map<String, Upstream> upstreams = upstreams(config, discovery);
+      Map<String, Upstream> upstreams = upstreams(config, discovery, previous);
       long defaultLimit = gateway.limits().maxBodySize() == null ? -1 : gateway.limits().maxBodySize();
       List<RouteEntry<CompiledRoute>> entries = new ArrayList<>();
       Map<String, CompiledChain> byRoute = new HashMap<>();
@@ -87,7 +106,8 @@ public final class SnapshotCompiler {
           throw new IllegalArgumentException("route " + route.name() + ": no upstream named " + route.upstream());
         }
         long limit = route.maxBodySize() != null ? route.maxBodySize() : defaultLimit;
-        CompiledRoute compiled = new CompiledRoute(route.name(), route, chain, upstream, route.timeout().toMillis(), limit);
+        RetryPolicy retry = new RetryPolicy(route.name(), route.retries(), route.timeout().toMillis(), loops, meterRegistry);
+        CompiledRoute compiled = new CompiledRoute(route.name(), route, chain, upstream, route.timeout().toMillis(), limit, retry);
         entries.add(new RouteEntry<>(route, compiled));
         byRoute.put(route.name(), chain);
         routeViews.add(new GatewaySnapshot.RouteView(route, chain.views()));
@@ -100,7 +120,7 @@ public final class SnapshotCompiler {
       RuntimeSnapshot snapshot = new RuntimeSnapshot(config, RouteTable.compile(entries),
           TrustedProxies.of(gateway.trustedProxies()), Map.copyOf(byRoute), upstreams, view,
           discovery.feeds(), discovery.subscriptions());
-      return new Compilation(snapshot, chains.created(), chains.replaced(), chains, discovery);
+      return new Compilation(snapshot, chains.created(), chains.replaced(), chains, discovery, previous);
     } catch (RuntimeException e) {
       chains.abandon();
       discovery.abandon();
@@ -108,23 +128,38 @@ public final class SnapshotCompiler {
     }
   }
 
-  private Map<String, Upstream> upstreams(ValidatedConfig validated, DiscoveryWiring discovery) {
+  private Map<String, Upstream> upstreams(ValidatedConfig validated, DiscoveryWiring discovery, RuntimeSnapshot previous) {
     GatewayConfig gateway = validated.gateway();
     Map<String, Upstream> upstreams = new LinkedHashMap<>();
     Map<ClientSettings, ClientSettings> settings = new HashMap<>();
     for (UpstreamConfig config : gateway.upstreams() == null ? List.<UpstreamConfig>of() : gateway.upstreams()) {
       ClientSettings wanted = new ClientSettings((int) config.connectTimeout().toMillis(), config.maxConnections());
       ClientSettings shared = settings.computeIfAbsent(wanted, s -> s); // one instance per kind
-      BalancerFactory balancer = Balancers.factory(config.balancer(), config.name());
-      EndpointSet endpoints = EndpointSet.of(StaticEndpoints.of(config.endpoints()), balancer, loops);
-      Upstream upstream = new Upstream(config.name(), config.balancer(), shared, endpoints);
       DiscoveryBinding binding = validated.upstreamDiscovery().get(config.name());
+      Upstream running = previous == null ? null : previous.upstreams().get(config.name());
+      // an unchanged upstream keeps its health, ejections and checker across a reload
+      Upstream upstream = running != null && running.config().equals(config) && running.settings().equals(shared)
+          ? running : build(config, shared, binding);
       if (binding != null) {
-        discovery.feed(upstream, binding, balancer, loops,
+        discovery.feed(upstream, binding,
             new GatewayPluginContext(vertx, "upstream:" + config.name(), meterRegistry, validated.baseDir()));
       }
       upstreams.put(config.name(), upstream);
     }
     return upstreams;
+  }
+
+  private Upstream build(UpstreamConfig config, ClientSettings settings, DiscoveryBinding binding) {
+    BalancerFactory balancer = Balancers.factory(config.balancer(), config.name());
+    Upstream[] built = new Upstream[1];
+    UpstreamHealth health = new UpstreamHealth(config, balancer, loops, vertx, meterRegistry, set -> built[0].publish(set));
+    HealthChecker checker = config.healthCheck() == null ? null : new HealthChecker(vertx, config.healthCheck(), health);
+    built[0] = new Upstream(config, settings, health, checker, binding == null ? "static" : binding.factory().type());
+    if (binding == null) {
+      health.endpoints(StaticEndpoints.of(config.endpoints()));
+    } else {
+      health.endpoints(List.of()); // until discovery delivers
+    }
+    return built[0];
   }
 }

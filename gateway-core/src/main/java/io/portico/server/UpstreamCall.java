@@ -1,5 +1,8 @@
 package io.portico.server;
 
+import io.portico.balance.Balancer;
+import io.portico.endpoint.EndpointSet;
+import io.portico.health.EndpointState;
 import io.portico.spi.Endpoint;
 import io.portico.spi.UpstreamFailure;
 import io.portico.spi.UpstreamResponse;
@@ -7,19 +10,32 @@ import io.portico.upstream.ConnectionPool;
 import io.portico.upstream.ProxiedResponse;
 import io.portico.upstream.RequestBody;
 import io.portico.upstream.StreamedBody;
+import io.portico.upstream.Upstream;
 import io.portico.upstream.UpstreamAttempt;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The upstream call of one exchange, as handed to the interceptors: picks the endpoint, chooses how
- * the body goes (buffered by a plugin, streamed, or none) and makes the try. Made at most once.
+ * The upstream call of one exchange, as handed to the interceptors: chooses how the body goes
+ * (buffered by a plugin, streamed, or none), then makes tries until one answers or the route's
+ * retry policy says stop. Each try picks an endpoint (a retry one not tried yet when there is one),
+ * tells the balancer and the endpoint's health what came of it, and is bounded by the per-try
+ * timeout within what is left of the route's timeout. Made at most once.
  */
 final class UpstreamCall {
   private final ProxyExchange exchange;
   private final Runnable onBodyTooLarge;
   private boolean made;
+  private Upstream upstream;
+  private RetryPolicy policy;
+  private RequestBody body;
   private UpstreamAttempt attempt;
   private StreamedBody streamed;
+  private List<Endpoint> tried;
+  private long startNanos;
+  private boolean retrying;
 
   UpstreamCall(ProxyExchange exchange, Runnable onBodyTooLarge) {
     this.exchange = exchange;
@@ -32,17 +48,114 @@ final class UpstreamCall {
     }
     made = true;
     CompiledRoute route = exchange.route;
-    Endpoint endpoint = route.upstream().pick(exchange.loop.index, exchange);
-    if (endpoint == null) {
-      return Future.failedFuture(new UpstreamFailure(UpstreamFailure.Kind.NO_ENDPOINT, null,
-          "upstream " + route.upstream().name() + " has no ready endpoint"));
+    upstream = route.upstream();
+    policy = route.retry();
+    if (upstream.current() == null || upstream.current().servingCount() == 0) {
+      return Future.failedFuture(noEndpoint()); // before reading any body
     }
-    exchange.trace.upstreamStarted();
     BodyReader reader = exchange.bodyReader;
     if (reader != null && reader.started()) {
-      return reader.read().compose(body -> send(endpoint, RequestBody.buffered(body)));
+      return reader.read().compose(read -> {
+        body = RequestBody.buffered(read);
+        return calls();
+      });
     }
-    return send(endpoint, streamingBody());
+    body = streamingBody();
+    return calls();
+  }
+
+  private Future<UpstreamResponse> calls() {
+    int loop = exchange.loop.index;
+    policy.exchangeStarted(loop);
+    exchange.trace.upstreamStarted();
+    startNanos = System.nanoTime();
+    return next().andThen(ar -> policy.exchangeEnded(loop));
+  }
+
+  private UpstreamFailure noEndpoint() {
+    return new UpstreamFailure(UpstreamFailure.Kind.NO_ENDPOINT, null,
+        "upstream " + upstream.name() + " has no healthy endpoint");
+  }
+
+  private Future<UpstreamResponse> next() {
+    int loop = exchange.loop.index;
+    EndpointSet set = upstream.current();
+    Endpoint endpoint = set == null ? null : tried == null ? set.pick(loop, exchange) : set.pickOther(loop, exchange, tried);
+    if (endpoint == null) {
+      return Future.failedFuture(noEndpoint());
+    }
+    long timeout = tryTimeout();
+    EndpointState state = set.state(endpoint);
+    Balancer balancer = set.balancer(loop);
+    balancer.started(endpoint);
+    if (state != null) {
+      state.tryStarted();
+    }
+    long tryStart = System.nanoTime();
+    return send(endpoint, timeout).transform(ar -> {
+      if (state != null) {
+        state.tryEnded();
+      }
+      UpstreamFailure failure = ar.failed() && ar.cause() instanceof UpstreamFailure f ? f : null;
+      if (failure == null || failure.kind() != UpstreamFailure.Kind.CANCELLED) {
+        balancer.finished(endpoint, System.nanoTime() - tryStart, ar.failed());
+        report(state, ar);
+      }
+      if (retrying) {
+        retrying = false;
+        policy.retryEnded(loop);
+      }
+      if (shouldRetry(ar, failure) && policy.takeRetry(loop)) {
+        if (ar.succeeded()) {
+          attempt.response().discard(); // an answer we retry on: never relayed, its connection closed
+        }
+        if (tried == null) {
+          tried = new ArrayList<>(policy.attempts());
+        }
+        tried.add(endpoint);
+        retrying = true;
+        exchange.trace.attempts++;
+        return next();
+      }
+      return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
+    });
+  }
+
+  private void report(EndpointState state, AsyncResult<UpstreamResponse> outcome) {
+    if (state == null) {
+      return;
+    }
+    if (outcome.failed()) {
+      upstream.health().failed(state);
+    } else {
+      upstream.health().answered(state, outcome.result().status());
+    }
+  }
+
+  private boolean shouldRetry(AsyncResult<UpstreamResponse> outcome, UpstreamFailure failure) {
+    int tries = tried == null ? 1 : tried.size() + 1;
+    if (tries >= policy.attempts() || !policy.allows(exchange.method()) || !body.replayable()) {
+      return false;
+    }
+    if (exchange.route.timeoutMillis() > 0
+        && System.nanoTime() - startNanos >= exchange.route.timeoutMillis() * 1_000_000) {
+      return false; // the route's time is spent
+    }
+    if (outcome.failed()) {
+      return failure != null && policy.retriesOn(failure.kind());
+    }
+    return outcome.result() instanceof ProxiedResponse response && response == obtained() && policy.retriesOn(response.status());
+  }
+
+  /** The per-try timeout, within what is left of the route's timeout; 0 for none. */
+  private long tryTimeout() {
+    long perTry = policy.perTryTimeoutMillis();
+    long routeTimeout = exchange.route.timeoutMillis();
+    if (routeTimeout <= 0 || tried == null) {
+      return perTry;
+    }
+    long left = Math.max(1, routeTimeout - (System.nanoTime() - startNanos) / 1_000_000);
+    return perTry <= 0 ? left : Math.min(perTry, left);
   }
 
   private RequestBody streamingBody() {
@@ -55,10 +168,9 @@ final class UpstreamCall {
     return streamed;
   }
 
-  private Future<UpstreamResponse> send(Endpoint endpoint, RequestBody body) {
-    CompiledRoute route = exchange.route;
-    ConnectionPool pool = exchange.loop.clients.pool(endpoint, route.upstream().settings());
-    attempt = new UpstreamAttempt(pool, route.timeoutMillis(), exchange.loop.deadlines);
+  private Future<UpstreamResponse> send(Endpoint endpoint, long timeoutMillis) {
+    ConnectionPool pool = exchange.loop.clients.pool(endpoint, upstream.settings());
+    attempt = new UpstreamAttempt(pool, timeoutMillis, exchange.loop.deadlines);
     exchange.trace.endpoint = attempt.endpoint();
     String query = exchange.query();
     String uri = query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query;

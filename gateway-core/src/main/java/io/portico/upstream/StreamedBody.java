@@ -84,7 +84,7 @@ public final class StreamedBody implements RequestBody {
 
   @Override
   public boolean replayable() {
-    return false; // the client's bytes are gone once written
+    return target == null; // untouched until handed to a connection; the client's bytes are gone once written
   }
 
   @Override

@@ -206,7 +206,7 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
   /** Gives up on the try (the client went away or the answer was replaced). */
   public void abort() {
     done = true;
-    settle(null, new UpstreamFailure(UpstreamFailure.Kind.RESET, address, "aborted"));
+    settle(null, new UpstreamFailure(UpstreamFailure.Kind.CANCELLED, address, "cancelled by the gateway"));
     pool.cancel(this);
     if (connection != null) {
       UpstreamConnection aborted = connection;

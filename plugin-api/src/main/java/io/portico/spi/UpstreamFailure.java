@@ -13,7 +13,12 @@ public final class UpstreamFailure extends RuntimeException {
     /** No answer head within the route's timeout: 504 {@code upstream_timeout}. */
     TIMEOUT(504, "upstream_timeout"),
     /** No healthy endpoint to send to: 503 {@code no_healthy_endpoint}. */
-    NO_ENDPOINT(503, "no_healthy_endpoint");
+    NO_ENDPOINT(503, "no_healthy_endpoint"),
+    /**
+     * The gateway gave up on the try itself (the client went away, or the answer was no longer
+     * wanted). Not a fault of the upstream: breakers and outlier detection must not count it.
+     */
+    CANCELLED(499, "cancelled");
 
     private final int status;
     private final String error;

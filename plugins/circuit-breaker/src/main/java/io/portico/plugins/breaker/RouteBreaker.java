@@ -55,7 +55,12 @@ final class RouteBreaker {
   }
 
   private boolean isFailure(io.vertx.core.AsyncResult<UpstreamResponse> outcome) {
-    return outcome.failed() || config.isFailure(outcome.result().status());
+    if (outcome.failed()) {
+      // the gateway giving up on a try (the client left) says nothing about the upstream
+      return !(outcome.cause() instanceof io.portico.spi.UpstreamFailure failure
+          && failure.kind() == io.portico.spi.UpstreamFailure.Kind.CANCELLED);
+    }
+    return config.isFailure(outcome.result().status());
   }
 
   /**

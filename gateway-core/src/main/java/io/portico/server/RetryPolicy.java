@@ -1,0 +1,112 @@
+package io.portico.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.portico.config.RetryConfig;
+import io.portico.spi.UpstreamFailure;
+import io.vertx.core.http.HttpMethod;
+import java.util.List;
+
+/**
+ * A route's retry policy, compiled: which outcomes are retried, how often, and the retry budget.
+ * The budget lets retries in flight be at most {@code budget-percent} of the route's requests in
+ * flight (but always a few), so that retries cannot multiply the load on a failing upstream. Its
+ * counters are kept per event loop, each slot touched by its own loop only.
+ */
+final class RetryPolicy {
+  /** Retries allowed in flight per loop whatever the budget, so a quiet route can still retry. */
+  private static final int MIN_CONCURRENT_RETRIES = 3;
+
+  private final int attempts;
+  private final boolean onConnectFailure;
+  private final boolean onReset;
+  private final boolean onTimeout;
+  private final int[] statuses;
+  private final boolean nonIdempotent;
+  private final long perTryTimeoutMillis;
+  private final int budgetPercent;
+  private final int[] active;
+  private final int[] retrying;
+  private final Counter retries;
+  private final Counter exhausted;
+
+  RetryPolicy(String route, RetryConfig config, long routeTimeoutMillis, int loops, MeterRegistry registry) {
+    RetryConfig retry = config != null ? config : new RetryConfig(null, null, null, null, null);
+    List<String> on = retry.on();
+    this.attempts = retry.attempts();
+    this.onConnectFailure = on.contains("connect-failure");
+    this.onReset = on.contains("reset");
+    this.onTimeout = on.contains("timeout");
+    this.statuses = on.stream().filter(s -> !s.isEmpty() && Character.isDigit(s.charAt(0))).mapToInt(Integer::parseInt).toArray();
+    this.nonIdempotent = retry.nonIdempotent();
+    this.perTryTimeoutMillis = retry.perTryTimeout() != null ? retry.perTryTimeout().toMillis() : routeTimeoutMillis;
+    this.budgetPercent = retry.budgetPercent();
+    this.active = new int[loops];
+    this.retrying = new int[loops];
+    this.retries = Counter.builder("portico.upstream.retries").description("Upstream tries after the first")
+        .tag("route", route).register(registry);
+    this.exhausted = Counter.builder("portico.upstream.retry.budget.exhausted")
+        .description("Retries not made because the retry budget was spent").tag("route", route).register(registry);
+  }
+
+  int attempts() {
+    return attempts;
+  }
+
+  /** Deadline of one try, 0 for none. */
+  long perTryTimeoutMillis() {
+    return perTryTimeoutMillis;
+  }
+
+  /** Whether requests of {@code method} may be retried at all. */
+  boolean allows(HttpMethod method) {
+    if (attempts < 2) {
+      return false;
+    }
+    return nonIdempotent || (method != HttpMethod.POST && method != HttpMethod.PATCH && method != HttpMethod.CONNECT);
+  }
+
+  /** Whether a try that failed this way is retried. */
+  boolean retriesOn(UpstreamFailure.Kind kind) {
+    return switch (kind) {
+      case CONNECT_FAILURE -> onConnectFailure;
+      case RESET -> onReset;
+      case TIMEOUT -> onTimeout;
+      default -> false;
+    };
+  }
+
+  /** Whether an answer with this status is retried. */
+  boolean retriesOn(int status) {
+    for (int s : statuses) {
+      if (s == status) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void exchangeStarted(int loop) {
+    active[loop]++;
+  }
+
+  void exchangeEnded(int loop) {
+    active[loop]--;
+  }
+
+  /** Takes a retry from the budget of {@code loop}; {@code false} when it is spent. */
+  boolean takeRetry(int loop) {
+    int allowed = Math.max(MIN_CONCURRENT_RETRIES, active[loop] * budgetPercent / 100);
+    if (retrying[loop] >= allowed) {
+      exhausted.increment();
+      return false;
+    }
+    retrying[loop]++;
+    retries.increment();
+    return true;
+  }
+
+  void retryEnded(int loop) {
+    retrying[loop]--;
+  }
+}
