@@ -14,8 +14,12 @@ import java.util.List;
  * counters are kept per event loop, each slot touched by its own loop only.
  */
 final class RetryPolicy {
-  /** Retries allowed in flight per loop whatever the budget, so a quiet route can still retry. */
-  private static final int MIN_CONCURRENT_RETRIES = 3;
+  /**
+   * Retries allowed in flight per loop whatever the budget, so a quiet route can still retry, and a
+   * burst of failures (requests queued behind a pause, all of them to the endpoint that just died)
+   * is not shed while the budget is computed over a handful of requests.
+   */
+  static final int MIN_CONCURRENT_RETRIES = 10;
 
   private final int attempts;
   private final boolean onConnectFailure;

@@ -25,6 +25,12 @@ import java.util.List;
  * timeout within what is left of the route's timeout. Made at most once.
  */
 final class UpstreamCall {
+  /**
+   * A retryable request with a body of at most this declared length is read whole first, so that a
+   * retry can send it again; a larger or chunked one streams and is retried only before it left.
+   */
+  static final long REPLAY_LIMIT = 64 * 1024;
+
   private final ProxyExchange exchange;
   private final Runnable onBodyTooLarge;
   private boolean made;
@@ -60,6 +66,13 @@ final class UpstreamCall {
         return calls();
       });
     }
+    if (exchange.hasBody && policy.allows(exchange.method()) && exchange.declaredLength >= 0
+        && exchange.declaredLength <= REPLAY_LIMIT && exchange.declaredLength <= exchange.routeLimit()) {
+      return exchange.body(REPLAY_LIMIT).compose(read -> {
+        body = RequestBody.buffered(read);
+        return calls();
+      });
+    }
     body = streamingBody();
     return calls();
   }
@@ -82,6 +95,7 @@ final class UpstreamCall {
     EndpointSet set = upstream.current();
     Endpoint endpoint = set == null ? null : tried == null ? set.pick(loop, exchange) : set.pickOther(loop, exchange, tried);
     if (endpoint == null) {
+      endRetry(loop);
       return Future.failedFuture(noEndpoint());
     }
     long timeout = tryTimeout();
@@ -101,10 +115,7 @@ final class UpstreamCall {
         balancer.finished(endpoint, System.nanoTime() - tryStart, ar.failed());
         report(state, ar);
       }
-      if (retrying) {
-        retrying = false;
-        policy.retryEnded(loop);
-      }
+      endRetry(loop);
       if (shouldRetry(ar, failure) && policy.takeRetry(loop)) {
         if (ar.succeeded()) {
           attempt.response().discard(); // an answer we retry on: never relayed, its connection closed
@@ -119,6 +130,13 @@ final class UpstreamCall {
       }
       return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
     });
+  }
+
+  private void endRetry(int loop) {
+    if (retrying) {
+      retrying = false;
+      policy.retryEnded(loop);
+    }
   }
 
   private void report(EndpointState state, AsyncResult<UpstreamResponse> outcome) {
