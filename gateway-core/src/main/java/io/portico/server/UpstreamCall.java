@@ -7,6 +7,7 @@ import io.portico.upstream.ConnectionPool;
 import io.portico.upstream.ProxiedResponse;
 import io.portico.upstream.RequestBody;
 import io.portico.upstream.StreamedBody;
+import io.portico.upstream.Upstream;
 import io.portico.upstream.UpstreamAttempt;
 import io.vertx.core.Future;
 
@@ -32,10 +33,12 @@ final class UpstreamCall {
     }
     made = true;
     CompiledRoute route = exchange.route;
-    Endpoint endpoint = route.upstream().pick(exchange.loop.index, exchange);
+    Upstream upstream = route.upstreamFor(exchange); // chosen once per exchange, kept for its retries
+    RequestMirror.start(exchange);
+    Endpoint endpoint = upstream.pick(exchange.loop.index, exchange);
     if (endpoint == null) {
       return Future.failedFuture(new UpstreamFailure(UpstreamFailure.Kind.NO_ENDPOINT, null,
-          "upstream " + route.upstream().name() + " has no ready endpoint"));
+          "upstream " + upstream.name() + " has no ready endpoint"));
     }
     exchange.trace.upstreamStarted();
     BodyReader reader = exchange.bodyReader;
@@ -57,7 +60,7 @@ final class UpstreamCall {
 
   private Future<UpstreamResponse> send(Endpoint endpoint, RequestBody body) {
     CompiledRoute route = exchange.route;
-    ConnectionPool pool = exchange.loop.clients.pool(endpoint, route.upstream().settings());
+    ConnectionPool pool = exchange.loop.clients.pool(endpoint, route.upstreamFor(exchange).settings());
     attempt = new UpstreamAttempt(pool, route.timeoutMillis(), exchange.loop.deadlines);
     exchange.trace.endpoint = attempt.endpoint();
     String query = exchange.query();
