@@ -2,8 +2,11 @@ package io.portico.admin;
 
 import io.portico.Gateway;
 import io.portico.GatewaySnapshot;
+import io.portico.config.CanaryConfig;
 import io.portico.config.MatchConfig;
+import io.portico.config.MirrorConfig;
 import io.portico.config.RouteConfig;
+import io.portico.config.SplitConfig;
 import io.portico.plugin.PluginRegistry;
 import io.portico.health.EndpointState;
 import io.portico.spi.Endpoint;
@@ -39,17 +42,51 @@ final class SnapshotView {
         }
         chain.add(entry);
       }
-      routes.add(new JsonObject()
+      JsonObject json = new JsonObject()
           .put("name", config.name())
           .put("match", match(config.match()))
           .put("priority", config.priority())
-          .put("upstream", config.upstream())
+          .put("upstream", config.defaultUpstream());
+      traffic(config, json);
+      routes.add(json
           .put("strip_prefix", config.stripPrefix())
           .put("rewrite", config.rewrite())
           .put("timeout_ms", config.timeout().toMillis())
           .put("plugins", chain));
     }
     return new JsonObject().put("version", snapshot.version()).put("routes", routes);
+  }
+
+  /** {@code split}, {@code canary} and {@code mirror}, for the routes that have them. */
+  private static void traffic(RouteConfig config, JsonObject json) {
+    if (!config.split().isEmpty()) {
+      JsonArray split = new JsonArray();
+      for (SplitConfig entry : config.split()) {
+        split.add(new JsonObject().put("upstream", entry.upstream()).put("weight", entry.weight()));
+      }
+      json.put("split", split);
+    }
+    if (!config.canary().isEmpty()) {
+      JsonArray canary = new JsonArray();
+      for (CanaryConfig rule : config.canary()) {
+        JsonObject entry = new JsonObject().put("upstream", rule.upstream());
+        if (!rule.header().isEmpty()) {
+          entry.put("header", new JsonObject(new java.util.TreeMap<>(rule.header())));
+        }
+        if (!rule.cookie().isEmpty()) {
+          entry.put("cookie", new JsonObject(new java.util.TreeMap<>(rule.cookie())));
+        }
+        canary.add(entry);
+      }
+      json.put("canary", canary);
+    }
+    MirrorConfig mirror = config.mirror();
+    if (mirror != null) {
+      json.put("mirror", new JsonObject()
+          .put("upstream", mirror.upstream())
+          .put("percent", mirror.percent())
+          .put("timeout_ms", (mirror.timeout() != null ? mirror.timeout() : config.timeout()).toMillis()));
+    }
   }
 
   private static JsonObject match(MatchConfig match) {

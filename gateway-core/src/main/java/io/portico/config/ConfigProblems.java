@@ -25,7 +25,7 @@ final class ConfigProblems {
    * gives one error.
    */
   void add(String path, String message) {
-    if (message.equals("is required") && RecordBinder.explainedByTypo(errors, path) || alreadyFailed(path)) {
+    if (message.startsWith("is required") && RecordBinder.explainedByTypo(errors, path) || alreadyFailed(path)) {
       return;
     }
     errors.add(new ConfigError(NodePaths.locate(root, path), path, message));
@@ -35,6 +35,16 @@ final class ConfigProblems {
     for (ConfigError error : errors) {
       String failed = error.path();
       if (path.equals(failed) || path.startsWith(failed + ".") || path.startsWith(failed + "[")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether an error was reported inside {@code path} (on one of its fields or items). */
+  boolean failedUnder(String path) {
+    for (ConfigError error : errors) {
+      if (error.path().startsWith(path + ".") || error.path().startsWith(path + "[")) {
         return true;
       }
     }

@@ -3,12 +3,13 @@ package io.portico.config;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Syntax checks for host names, HTTP methods and IP ranges in config, without any lookup. */
+/** Syntax checks for host names, HTTP methods, header names and IP ranges in config, without any lookup. */
 final class NetSyntax {
 
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Pattern IPV4 = Pattern.compile(
       "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
   private static final Set<String> METHODS = Set.of(
       "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
@@ -27,6 +28,11 @@ final class NetSyntax {
       }
     }
     return true;
+  }
+
+  /** An HTTP token (RFC 9110 §5.6.2): what a header or cookie name may be. */
+  static boolean isToken(String name) {
+    return TOKEN.matcher(name).matches();
   }
 
   static boolean isHttpMethod(String method) {

@@ -1,13 +1,15 @@
 package io.portico.config;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Checks {@code routes[]}: names present and unique, the upstream exists, the match is coherent
- * (one path kind, valid regex, hosts and methods), retries and timeouts make sense.
+ * Checks {@code routes[]}: names present and unique, one of upstream and split, every upstream
+ * named (upstream, split, canary, mirror) exists, the match is coherent (one path kind, valid
+ * regex, hosts and methods), weights, percentages, retries and timeouts make sense.
  */
 final class RouteChecks {
 
@@ -30,11 +32,7 @@ final class RouteChecks {
       if (route == null) {
         continue;
       }
-      if (route.upstream() == null) {
-        problems.add(NodePaths.key(path, "upstream"), "is required");
-      } else if (!upstreams.contains(route.upstream())) {
-        problems.add(NodePaths.key(path, "upstream"), "no upstream named \"" + route.upstream() + "\"");
-      }
+      checkTargets(route, path);
       checkMatch(route.match(), NodePaths.key(path, "match"));
       if (route.stripPrefix() && route.match().pathPrefix() == null) {
         problems.add(NodePaths.key(path, "strip-prefix"), "needs match.path-prefix");
@@ -50,6 +48,82 @@ final class RouteChecks {
         checkRetries(route.retries(), NodePaths.key(path, "retries"));
       }
     }
+  }
+
+  /** Where the route's requests go: upstream or split, canary rules, mirror. */
+  private void checkTargets(RouteConfig route, String path) {
+    String splitPath = NodePaths.key(path, "split");
+    // judged on the document: a split written but unbound already has its own errors
+    ConfigNode splitNode = problems.node(splitPath);
+    boolean hasSplit = splitNode != null && !ValueBinder.isNull(splitNode);
+    if (route.upstream() != null && hasSplit) {
+      problems.add(NodePaths.key(path, "upstream"), "give upstream or split, not both");
+    } else if (route.upstream() == null && !hasSplit) {
+      if (!RecordBinder.explainedByTypo(problems.list(), splitPath)) {
+        problems.add(NodePaths.key(path, "upstream"), "is required (or give split)");
+      }
+    }
+    if (route.upstream() != null) {
+      reference(NodePaths.key(path, "upstream"), route.upstream());
+    }
+    if (hasSplit && route.split().isEmpty() && splitNode instanceof ConfigNode.Sequence) {
+      problems.add(splitPath, "needs at least one upstream");
+    }
+    Set<String> inSplit = new HashSet<>();
+    for (int i = 0; i < route.split().size(); i++) {
+      SplitConfig entry = route.split().get(i);
+      String entryPath = NodePaths.index(splitPath, i);
+      if (reference(NodePaths.key(entryPath, "upstream"), entry.upstream()) && !inSplit.add(entry.upstream())) {
+        problems.add(NodePaths.key(entryPath, "upstream"), "upstream \"" + entry.upstream() + "\" is already in the split");
+      }
+      if (entry.weight() < 1) {
+        problems.add(NodePaths.key(entryPath, "weight"), "must be at least 1, got " + entry.weight());
+      }
+    }
+    for (int i = 0; i < route.canary().size(); i++) {
+      CanaryConfig rule = route.canary().get(i);
+      String rulePath = NodePaths.index(NodePaths.key(path, "canary"), i);
+      if (rule.header().isEmpty() && rule.cookie().isEmpty() && !problems.failedUnder(rulePath)) {
+        problems.add(rulePath, "needs header or cookie (a rule that matches every request is a plain upstream)");
+      }
+      reference(NodePaths.key(rulePath, "upstream"), rule.upstream());
+      rule.header().forEach((name, value) -> {
+        if (!NetSyntax.isToken(name)) {
+          problems.add(NodePaths.key(NodePaths.key(rulePath, "header"), name), "not a header name: \"" + name + "\"");
+        }
+      });
+      rule.cookie().forEach((name, value) -> {
+        if (!NetSyntax.isToken(name)) {
+          problems.add(NodePaths.key(NodePaths.key(rulePath, "cookie"), name), "not a cookie name: \"" + name + "\"");
+        }
+      });
+    }
+    MirrorConfig mirror = route.mirror();
+    if (mirror != null) {
+      String mirrorPath = NodePaths.key(path, "mirror");
+      reference(NodePaths.key(mirrorPath, "upstream"), mirror.upstream());
+      if (mirror.percent() < 0 || mirror.percent() > 100) {
+        problems.add(NodePaths.key(mirrorPath, "percent"), "must be between 0 and 100, got " + mirror.percent());
+      }
+      GatewayChecks.positive(problems, NodePaths.key(mirrorPath, "timeout"), mirror.timeout());
+    }
+  }
+
+  /**
+   * Reports a missing or unknown upstream name at {@code path}, with the closest known name as a
+   * hint; returns whether the name is known.
+   */
+  private boolean reference(String path, String name) {
+    if (name == null) {
+      problems.add(path, "is required");
+      return false;
+    }
+    if (!upstreams.contains(name)) {
+      String closest = Suggestions.closest(name, upstreams);
+      problems.add(path, "no upstream named \"" + name + "\"" + (closest != null ? " (did you mean \"" + closest + "\"?)" : ""));
+      return false;
+    }
+    return true;
   }
 
   private void checkMatch(MatchConfig match, String path) {

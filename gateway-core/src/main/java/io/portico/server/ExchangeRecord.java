@@ -28,7 +28,8 @@ final class ExchangeRecord implements ExchangeLog {
     ExchangeTrace trace = exchange.trace;
     this.requestId = exchange.requestId();
     this.routeName = exchange.routeName();
-    this.upstreamName = exchange.route == null ? null : exchange.route.upstream().name();
+    this.upstreamName = trace.upstream != null ? trace.upstream.name()
+        : exchange.route == null ? null : exchange.route.upstream().name();
     this.endpoint = trace.endpoint;
     this.method = exchange.method();
     this.path = exchange.path();

@@ -1,8 +1,14 @@
 package io.portico.server;
 
+import io.portico.upstream.Upstream;
+
 /** What happened during an exchange, for its {@link io.portico.spi.ExchangeLog}. */
 final class ExchangeTrace {
   String errorCode;
+  /** The upstream chosen for the exchange when its route splits traffic, else {@code null}. */
+  Upstream upstream;
+  /** Whether a copy of the request went (or was refused) to the route's mirror. */
+  boolean mirrored;
   String endpoint;
   int attempts;
   long upstreamStartNanos;

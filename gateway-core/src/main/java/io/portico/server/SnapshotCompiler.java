@@ -7,10 +7,13 @@ import io.portico.chain.ChainCompiler;
 import io.portico.chain.CompiledChain;
 import io.portico.balance.BalancerFactory;
 import io.portico.chain.GatewayPluginContext;
+import io.portico.config.CanaryConfig;
 import io.portico.config.DiscoveryBinding;
 import io.portico.config.GatewayConfig;
+import io.portico.config.MirrorConfig;
 import io.portico.config.PluginBinding;
 import io.portico.config.RouteConfig;
+import io.portico.config.SplitConfig;
 import io.portico.config.UpstreamConfig;
 import io.portico.config.ValidatedConfig;
 import io.portico.health.HealthChecker;
@@ -18,6 +21,8 @@ import io.portico.health.UpstreamHealth;
 import io.portico.endpoint.StaticEndpoints;
 import io.portico.route.RouteEntry;
 import io.portico.route.RouteTable;
+import io.portico.route.split.CanaryRule;
+import io.portico.route.split.TrafficSplit;
 import io.portico.spi.Plugin;
 import io.portico.upstream.ClientSettings;
 import io.portico.upstream.TrustedProxies;
@@ -101,13 +106,11 @@ public final class SnapshotCompiler {
       for (RouteConfig route : gateway.routes() == null ? List.<RouteConfig>of() : gateway.routes()) {
         List<PluginBinding> bindings = config.routePlugins() == null ? null : config.routePlugins().get(route.name());
         CompiledChain chain = chains.compile(route.name(), bindings);
-        Upstream upstream = upstreams.get(route.upstream());
-        if (upstream == null) {
-          throw new IllegalArgumentException("route " + route.name() + ": no upstream named " + route.upstream());
-        }
+        Upstream upstream = upstream(upstreams, route, route.defaultUpstream());
         long limit = route.maxBodySize() != null ? route.maxBodySize() : defaultLimit;
         RetryPolicy retry = new RetryPolicy(route.name(), route.retries(), route.timeout().toMillis(), loops, meterRegistry);
-        CompiledRoute compiled = new CompiledRoute(route.name(), route, chain, upstream, route.timeout().toMillis(), limit, retry);
+        CompiledRoute compiled = new CompiledRoute(route.name(), route, chain, upstream, traffic(upstreams, route),
+            mirror(upstreams, route), route.timeout().toMillis(), limit, retry);
         entries.add(new RouteEntry<>(route, compiled));
         byRoute.put(route.name(), chain);
         routeViews.add(new GatewaySnapshot.RouteView(route, chain.views()));
@@ -126,6 +129,42 @@ public final class SnapshotCompiler {
       discovery.abandon();
       throw e;
     }
+  }
+
+  private static Upstream upstream(Map<String, Upstream> upstreams, RouteConfig route, String name) {
+    Upstream upstream = upstreams.get(name);
+    if (upstream == null) {
+      throw new IllegalArgumentException("route " + route.name() + ": no upstream named " + name);
+    }
+    return upstream;
+  }
+
+  /** The route's canary rules and weighted split, or {@code null} when it has one upstream only. */
+  private TrafficSplit<Upstream> traffic(Map<String, Upstream> upstreams, RouteConfig route) {
+    if (route.split().size() <= 1 && route.canary().isEmpty()) {
+      return null;
+    }
+    List<TrafficSplit.Weighted<Upstream>> split = new ArrayList<>();
+    if (route.split().isEmpty()) {
+      split.add(new TrafficSplit.Weighted<>(upstream(upstreams, route, route.upstream()), 1));
+    }
+    for (SplitConfig entry : route.split()) {
+      split.add(new TrafficSplit.Weighted<>(upstream(upstreams, route, entry.upstream()), entry.weight()));
+    }
+    List<CanaryRule<Upstream>> canaries = new ArrayList<>();
+    for (CanaryConfig rule : route.canary()) {
+      canaries.add(new CanaryRule<>(upstream(upstreams, route, rule.upstream()), rule.header(), rule.cookie()));
+    }
+    return new TrafficSplit<>(split, canaries, loops);
+  }
+
+  private RequestMirror mirror(Map<String, Upstream> upstreams, RouteConfig route) {
+    MirrorConfig mirror = route.mirror();
+    if (mirror == null || mirror.percent() == 0) {
+      return null;
+    }
+    long timeout = (mirror.timeout() != null ? mirror.timeout() : route.timeout()).toMillis();
+    return new RequestMirror(route.name(), upstream(upstreams, route, mirror.upstream()), mirror.percent(), timeout, loops);
   }
 
   private Map<String, Upstream> upstreams(ValidatedConfig validated, DiscoveryWiring discovery, RuntimeSnapshot previous) {

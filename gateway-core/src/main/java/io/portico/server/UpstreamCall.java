@@ -54,7 +54,8 @@ final class UpstreamCall {
     }
     made = true;
     CompiledRoute route = exchange.route;
-    upstream = route.upstream();
+    upstream = route.upstreamFor(exchange); // chosen once per exchange, kept for its retries
+    RequestMirror.start(exchange);
     policy = route.retry();
     if (upstream.current() == null || upstream.current().servingCount() == 0) {
       return Future.failedFuture(noEndpoint()); // before reading any body

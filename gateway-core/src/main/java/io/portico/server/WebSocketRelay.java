@@ -3,6 +3,7 @@ package io.portico.server;
 import io.portico.spi.Endpoint;
 import io.portico.spi.Reply;
 import io.portico.spi.UpstreamFailure;
+import io.portico.upstream.Upstream;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketBase;
@@ -41,7 +42,8 @@ final class WebSocketRelay {
 
   void start() {
     CompiledRoute route = exchange.route;
-    Endpoint endpoint = route.upstream().pick(exchange.loop.index, exchange);
+    Upstream target = route.upstreamFor(exchange);
+    Endpoint endpoint = target.pick(exchange.loop.index, exchange);
     if (endpoint == null) {
       listener.webSocketRefused(ErrorCatalog.upstream(UpstreamFailure.Kind.NO_ENDPOINT));
       return;
@@ -53,7 +55,7 @@ final class WebSocketRelay {
         .setHost(endpoint.host())
         .setPort(endpoint.port())
         .setURI(query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query)
-        .setConnectTimeout(route.upstream().settings().connectTimeoutMillis());
+        .setConnectTimeout(target.settings().connectTimeoutMillis());
     if (route.timeoutMillis() > 0) {
       options.setTimeout(route.timeoutMillis());
     }

@@ -46,7 +46,7 @@ class ConfigValidateCommandTest {
     assertThat(run(file)).isEqualTo(1);
 
     assertThat(err.toString(StandardCharsets.UTF_8).lines()).containsExactly(
-        file + ":3 routes[0].upstream: no upstream named \"x\"",
+        file + ":3 routes[0].upstream: no upstream named \"x\" (did you mean \"u\"?)",
         file + ":4 routes[1].timeout: expected a duration such as 250ms, 10s, 1m, 2h or 1d, got \"10\"");
     assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
   }

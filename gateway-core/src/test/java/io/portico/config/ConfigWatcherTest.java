@@ -109,7 +109,7 @@ class ConfigWatcherTest {
     save(file, V1.replace("upstream: users", "upstream: userz"));
     await().atMost(BOUND).until(() -> errors.size() == 1);
     assertThat(errors.get(0).errors()).extracting(ConfigError::toString)
-        .containsExactly(file + ":2 routes[0].upstream: no upstream named \"userz\"");
+        .containsExactly(file + ":2 routes[0].upstream: no upstream named \"userz\" (did you mean \"users\"?)");
     assertThat(configs).isEmpty();
 
     save(file, V2);

@@ -39,7 +39,7 @@ class IncludeAndDirectoryTest {
 
     List<ConfigError> errors = TestConfigs.errors(dir.resolve("gateway.yaml"));
 
-    assertThat(errors).singleElement().hasToString(shopFile + ":6 routes[2].upstream: no upstream named \"userz\"");
+    assertThat(errors).singleElement().hasToString(shopFile + ":6 routes[2].upstream: no upstream named \"userz\" (did you mean \"users\"?)");
   }
 
   @Test

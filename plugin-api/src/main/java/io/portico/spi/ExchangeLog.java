@@ -13,7 +13,10 @@ public interface ExchangeLog {
   /** The matched route, or {@code null} when none matched. */
   String routeName();
 
-  /** The upstream the route points at, or {@code null}. */
+  /**
+   * The upstream of the exchange: the one a split or canary rule chose for it, else the route's;
+   * {@code null} when no route matched.
+   */
   String upstreamName();
 
   /** {@code host:port} of the last endpoint tried, or {@code null} when none was. */
