@@ -5,11 +5,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.portico.chain.PluginLifecycle;
 import io.portico.config.ValidatedConfig;
+import io.portico.server.EngineStats;
 import io.portico.server.GatewayRuntime;
 import io.portico.server.ListenerVerticle;
 import io.portico.server.RuntimeSnapshot;
 import io.portico.server.SnapshotCompiler;
 import io.portico.spi.Endpoint;
+import io.portico.spi.GatewayStats;
 import io.portico.upstream.Upstream;
 import io.portico.spi.Plugin;
 import io.vertx.core.Context;
@@ -66,10 +68,11 @@ public final class Gateway {
     Objects.requireNonNull(config, "config");
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     int instances = Math.max(1, config.gateway().listen().instances());
-    SnapshotCompiler compiler = new SnapshotCompiler(vertx, registry, instances);
+    EngineStats stats = new EngineStats(config.gateway().listen());
+    SnapshotCompiler compiler = new SnapshotCompiler(vertx, registry, stats, instances);
     Context control = ((VertxInternal) vertx).createEventLoopContext();
     return vertx.executeBlocking(() -> compiler.compile(config, null)).compose(compilation -> {
-      GatewayRuntime runtime = new GatewayRuntime(compilation.snapshot(), registry);
+      GatewayRuntime runtime = new GatewayRuntime(compilation.snapshot(), registry, stats);
       List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();
       AtomicInteger next = new AtomicInteger();
       Gateway gateway = new Gateway(vertx, registry, runtime, compiler, listeners, control);
@@ -187,6 +190,11 @@ public final class Gateway {
    */
   public MeterRegistry meterRegistry() {
     return meterRegistry;
+  }
+
+  /** Open connections and exchanges in flight, as plugins see them. */
+  public GatewayStats stats() {
+    return runtime.stats();
   }
 
   /** Exchanges started and not yet complete (for drain logging and tests). */

@@ -4,6 +4,7 @@ import io.portico.admin.AdminServer;
 import io.portico.config.ConfigException;
 import io.portico.config.ConfigLoader;
 import io.portico.config.ValidatedConfig;
+import io.portico.observe.ProcessMetrics;
 import io.portico.plugin.PluginJars;
 import io.portico.plugin.PluginRegistry;
 import io.portico.plugin.PluginsDirectory;
@@ -30,13 +31,16 @@ public final class PorticoServer {
   private final Gateway gateway;
   private final AdminServer admin;
   private final ConfigReloader reloader;
+  private final ProcessMetrics processMetrics;
 
-  private PorticoServer(Vertx vertx, boolean ownsVertx, Gateway gateway, AdminServer admin, ConfigReloader reloader) {
+  private PorticoServer(Vertx vertx, boolean ownsVertx, Gateway gateway, AdminServer admin, ConfigReloader reloader,
+      ProcessMetrics processMetrics) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.gateway = gateway;
     this.admin = admin;
     this.reloader = reloader;
+    this.processMetrics = processMetrics;
   }
 
   public static Builder builder() {
@@ -81,14 +85,8 @@ public final class PorticoServer {
     return reloader.close()
         .compose(v -> gateway.shutdown(drainTimeout()))
         .compose(v -> admin.close())
+        .andThen(v -> processMetrics.close())
         .eventually(() -> ownsVertx ? vertx.close() : Future.succeededFuture());
-  }
-
-  private static void bindJvmMetrics(Gateway gateway) {
-    var registry = gateway.meterRegistry();
-    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
-    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
-    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
   }
 
   /** How to start a {@link PorticoServer}. */
@@ -159,11 +157,12 @@ public final class PorticoServer {
           : vertx;
       return beforeStart.apply(v)
           .compose(x -> Gateway.start(v, first))
-          .onSuccess(PorticoServer::bindJvmMetrics)
           .compose(gateway -> {
+            ProcessMetrics metrics = ProcessMetrics.bind(gateway.meterRegistry(), v);
             ConfigReloader reloader = new ConfigReloader(v, loader, config, adjust, gateway, first);
             return AdminServer.start(v, first.gateway().admin(), gateway, reloader, plugins)
-                .map(admin -> new PorticoServer(v, owns, gateway, admin, reloader))
+                .onFailure(e -> metrics.close())
+                .map(admin -> new PorticoServer(v, owns, gateway, admin, reloader, metrics))
                 .compose(server -> reloader.watchIfConfigured().map(server));
           })
           .onFailure(e -> {

@@ -2,6 +2,7 @@ package io.portico.chain;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.portico.config.PluginBinding;
+import io.portico.spi.GatewayStats;
 import io.portico.spi.Plugin;
 import io.portico.spi.PluginContext;
 import io.portico.spi.PluginFactory;
@@ -27,15 +28,18 @@ public final class ChainCompiler {
   private final Vertx vertx;
   private final MeterRegistry meterRegistry;
   private final Path baseDir;
+  private final GatewayStats stats;
   private final Map<String, CompiledChain> previous;
   private final List<Plugin> created = new ArrayList<>();
   private final Set<Plugin> reused = Collections.newSetFromMap(new IdentityHashMap<>());
 
   /** @param previous the running chains by route name (empty at start) */
-  public ChainCompiler(Vertx vertx, MeterRegistry meterRegistry, Path baseDir, Map<String, CompiledChain> previous) {
+  public ChainCompiler(Vertx vertx, MeterRegistry meterRegistry, Path baseDir, GatewayStats stats,
+      Map<String, CompiledChain> previous) {
     this.vertx = vertx;
     this.meterRegistry = meterRegistry;
     this.baseDir = baseDir;
+    this.stats = stats;
     this.previous = previous;
   }
 
@@ -45,6 +49,7 @@ public final class ChainCompiler {
       return CompiledChain.EMPTY;
     }
     CompiledChain before = previous.get(route);
+    List<String> names = bindings.stream().map(binding -> binding.factory().name()).toList();
     Plugin[] plugins = new Plugin[bindings.size()];
     for (int i = 0; i < plugins.length; i++) {
       PluginBinding binding = bindings.get(i);
@@ -53,11 +58,12 @@ public final class ChainCompiler {
         reused.add(kept);
         plugins[i] = kept;
       } else {
-        plugins[i] = create(binding.factory(), binding.config(), new GatewayPluginContext(vertx, route, meterRegistry, baseDir));
+        plugins[i] = create(binding.factory(), binding.config(),
+            new GatewayPluginContext(vertx, route, meterRegistry, baseDir, names, stats));
         created.add(plugins[i]);
       }
     }
-    return new CompiledChain(bindings, plugins);
+    return new CompiledChain(bindings, names, plugins);
   }
 
   /** Plugins made by this compiler: they need {@link Plugin#warmUp()}, or a close on failure. */

@@ -7,6 +7,7 @@ import io.portico.spi.Plugin;
 import io.portico.spi.Reply;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +17,13 @@ import org.slf4j.LoggerFactory;
  * {@code onComplete} once over the same plugins. A phase that returns an already completed future
  * continues synchronously; otherwise the runner resumes on the exchange's event loop when it
  * completes. The runner owns the control flow: a plugin cannot skip or repeat a step.
+ *
+ * <p>It also clocks each plugin's phases ({@link System#nanoTime()} around each call, or until a
+ * pending future completed and the runner resumed) into one array of longs per exchange.
  */
 public final class ChainRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ChainRunner.class);
+  private static final long[] NO_TIMES = new long[0];
 
   /** What the exchange does between and after phases. Called on the exchange's event loop. */
   public interface Listener {
@@ -47,12 +52,18 @@ public final class ChainRunner {
   private final CompiledChain chain;
   private final Exchange exchange;
   private final Listener listener;
+  /** Nanoseconds spent in each plugin's phases so far, by chain index. */
+  private final long[] nanos;
   private int requestRan;
+  /** The plugin whose phase waits on a future, or -1; its clock started at {@link #pendingSince}. */
+  private int pending = -1;
+  private long pendingSince;
 
   public ChainRunner(CompiledChain chain, Exchange exchange, Listener listener) {
     this.chain = chain;
     this.exchange = exchange;
     this.listener = listener;
+    this.nanos = chain.size() == 0 ? NO_TIMES : new long[chain.size()];
   }
 
   /** Starts the request phase. */
@@ -63,6 +74,26 @@ public final class ChainRunner {
   /** Starts the response phase over the plugins whose {@code onRequest} ran. */
   public void runResponse() {
     responseFrom(requestRan - 1);
+  }
+
+  /** The chain's plugin names, the index space of {@link #stopClocks()}. */
+  public List<String> pluginNames() {
+    return chain.pluginNames();
+  }
+
+  /** How many plugins' {@code onRequest} ran: the later ones have no time. */
+  public int pluginsRan() {
+    return requestRan;
+  }
+
+  /**
+   * The time spent in each plugin's phases, by chain index. A phase still waiting on its future is
+   * counted up to now. Call once the exchange finished: no phase runs or writes to the returned
+   * array afterwards, so it may be handed out as part of an immutable record; do not modify it.
+   */
+  public long[] stopClocks() {
+    endPending();
+    return nanos;
   }
 
   /** Calls {@code onComplete} in reverse over the plugins whose {@code onRequest} ran. */
@@ -86,7 +117,7 @@ public final class ChainRunner {
       if (decision == null) {
         return;
       }
-      if (!decision.isComplete()) {
+      if (pending == i) { // the future was not complete when invoke clocked it
         int next = i + 1;
         int index = i;
         decision.onComplete(ar -> listener.onLoop(() -> resumeRequest(ar, index, next)));
@@ -100,7 +131,11 @@ public final class ChainRunner {
   }
 
   private void resumeRequest(AsyncResult<Decision> result, int index, int next) {
-    if (!listener.finished() && settle(result, index, true)) {
+    if (listener.finished()) {
+      return;
+    }
+    endPending();
+    if (settle(result, index, true)) {
       requestFrom(next);
     }
   }
@@ -114,7 +149,7 @@ public final class ChainRunner {
       if (decision == null) {
         return;
       }
-      if (!decision.isComplete()) {
+      if (pending == i) { // the future was not complete when invoke clocked it
         int next = i - 1;
         int index = i;
         decision.onComplete(ar -> listener.onLoop(() -> resumeResponse(ar, index, next)));
@@ -128,22 +163,44 @@ public final class ChainRunner {
   }
 
   private void resumeResponse(AsyncResult<Decision> result, int index, int next) {
-    if (!listener.finished() && settle(result, index, false)) {
+    if (listener.finished()) {
+      return;
+    }
+    endPending();
+    if (settle(result, index, false)) {
       responseFrom(next);
     }
   }
 
-  /** Calls the phase; {@code null} when it threw (the failure is already reported). */
+  /**
+   * Calls the phase and clocks it: until it returns, or when it returns a pending future, until
+   * {@link #endPending()}. {@code null} when it threw (the failure is already reported).
+   */
   private Future<Decision> invoke(Plugin plugin, boolean request, int index) {
+    long start = System.nanoTime();
     try {
       Future<Decision> decision = request ? plugin.onRequest(exchange) : plugin.onResponse(exchange);
       if (decision == null) {
         throw new IllegalStateException("returned null instead of a decision");
       }
+      if (decision.isComplete()) {
+        nanos[index] += System.nanoTime() - start;
+      } else {
+        pending = index;
+        pendingSince = start;
+      }
       return decision;
     } catch (RuntimeException e) {
+      nanos[index] += System.nanoTime() - start;
       fail(e, index, request);
       return null;
+    }
+  }
+
+  private void endPending() {
+    if (pending >= 0) {
+      nanos[pending] += System.nanoTime() - pendingSince;
+      pending = -1;
     }
   }
 

@@ -12,15 +12,18 @@ import java.util.List;
  * the upstream interceptors among them, first one outermost. Immutable and shared by all loops.
  */
 public final class CompiledChain {
-  static final CompiledChain EMPTY = new CompiledChain(List.of(), new Plugin[0]);
+  static final CompiledChain EMPTY = new CompiledChain(List.of(), List.of(), new Plugin[0]);
 
   private final List<PluginBinding> bindings;
+  private final List<String> names;
   private final Plugin[] plugins;
   private final UpstreamInterceptor[] interceptors;
   private final List<PluginView> views;
 
-  CompiledChain(List<PluginBinding> bindings, Plugin[] plugins) {
+  /** @param names the plugins' names, the list instance the plugins' contexts were given */
+  CompiledChain(List<PluginBinding> bindings, List<String> names, Plugin[] plugins) {
     this.bindings = List.copyOf(bindings);
+    this.names = names;
     this.plugins = plugins;
     List<UpstreamInterceptor> found = new ArrayList<>();
     List<PluginView> views = new ArrayList<>(plugins.length);
@@ -44,7 +47,12 @@ public final class CompiledChain {
   }
 
   String pluginName(int index) {
-    return bindings.get(index).factory().name();
+    return names.get(index);
+  }
+
+  /** The plugins' names in {@code onRequest} order; one immutable list per compiled chain. */
+  public List<String> pluginNames() {
+    return names;
   }
 
   PluginBinding binding(int index) {

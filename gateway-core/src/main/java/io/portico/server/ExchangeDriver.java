@@ -262,7 +262,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
     }
     exchange.loop.runtime.exchangeEnded();
     if (exchange.route.chain().size() > 0) {
-      chain.complete(new ExchangeRecord(exchange, headWritten ? exchange.status : 0));
+      chain.complete(new ExchangeRecord(exchange, headWritten ? exchange.status : 0, chain));
     }
   }
 }

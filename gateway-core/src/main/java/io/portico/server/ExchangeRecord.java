@@ -1,8 +1,11 @@
 package io.portico.server;
 
+import io.portico.chain.ChainRunner;
 import io.portico.spi.ExchangeLog;
 import io.portico.spi.Key;
 import io.vertx.core.http.HttpMethod;
+import java.util.List;
+import java.util.Objects;
 
 /** The immutable record of a finished exchange, handed to {@code onComplete}. */
 final class ExchangeRecord implements ExchangeLog {
@@ -23,8 +26,11 @@ final class ExchangeRecord implements ExchangeLog {
   private final String clientIp;
   private final String consumer;
   private final Attributes attributes;
+  private final List<String> pluginNames;
+  private final long[] pluginNanos; // the runner's array: no phase writes to it any more
+  private final int pluginsRan;
 
-  ExchangeRecord(ProxyExchange exchange, int status) {
+  ExchangeRecord(ProxyExchange exchange, int status, ChainRunner chain) {
     ExchangeTrace trace = exchange.trace;
     this.requestId = exchange.requestId();
     this.routeName = exchange.routeName();
@@ -44,6 +50,9 @@ final class ExchangeRecord implements ExchangeLog {
     this.clientIp = exchange.clientIp();
     this.consumer = exchange.consumer();
     this.attributes = exchange.attributes();
+    this.pluginNames = chain.pluginNames();
+    this.pluginNanos = chain.stopClocks();
+    this.pluginsRan = chain.pluginsRan();
   }
 
   @Override
@@ -129,6 +138,17 @@ final class ExchangeRecord implements ExchangeLog {
   @Override
   public <T> T get(Key<T> key) {
     return attributes == null ? null : attributes.get(key);
+  }
+
+  @Override
+  public List<String> pluginNames() {
+    return pluginNames;
+  }
+
+  @Override
+  public long pluginNanos(int index) {
+    Objects.checkIndex(index, pluginNanos.length);
+    return index < pluginsRan ? pluginNanos[index] : -1;
   }
 
   @Override

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What all listeners of a gateway share: the current snapshot (swapped as a whole on reload), the
- * listener settings fixed at start, and the count of exchanges in flight.
+ * listener settings fixed at start, and the counts of connections and exchanges in flight.
  */
 public final class GatewayRuntime {
   /** Each gateway binding "a free port" gets its own negative port number, shared by its listeners. */
@@ -16,16 +16,19 @@ public final class GatewayRuntime {
   private final ListenConfig listen;
   private final ListenerLimits limits;
   private final MeterRegistry meterRegistry;
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private final EngineStats stats;
+  private final AtomicInteger inFlight;
   private volatile RuntimeSnapshot snapshot;
   private volatile boolean draining;
 
-  public GatewayRuntime(RuntimeSnapshot initial, MeterRegistry meterRegistry) {
+  public GatewayRuntime(RuntimeSnapshot initial, MeterRegistry meterRegistry, EngineStats stats) {
     this.snapshot = initial;
     this.listen = initial.config().gateway().listen();
     this.bindPort = listen.port() == 0 ? -1 - (FREE_PORT_KEYS.getAndIncrement() % 30000) : listen.port();
     this.limits = ListenerLimits.of(initial.config().gateway().limits());
     this.meterRegistry = meterRegistry;
+    this.stats = stats;
+    this.inFlight = stats.inFlight();
   }
 
   public RuntimeSnapshot snapshot() {
@@ -56,6 +59,11 @@ public final class GatewayRuntime {
 
   public MeterRegistry meterRegistry() {
     return meterRegistry;
+  }
+
+  /** The counts plugins read through {@link io.portico.spi.PluginContext#gatewayStats()}. */
+  public EngineStats stats() {
+    return stats;
   }
 
   /** Exchanges started and not yet complete, over all loops. */

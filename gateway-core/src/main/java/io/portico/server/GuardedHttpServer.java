@@ -1,5 +1,6 @@
 package io.portico.server;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -11,6 +12,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.NetServerImpl;
 import io.vertx.core.net.impl.NetServerInternal;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Creates the client-facing Vert.x HttpServer with a {@link RequestFramingGuard} in front of the
@@ -27,51 +29,69 @@ import io.vertx.core.net.impl.NetServerInternal;
  * handler exists; there the guard goes in when the HTTP/1 connection is set up, which with TLS
  * happens right after the handshake and before any request byte is decoded (ALPN tells HTTP/1
  * from HTTP/2 up front, so no request is decoded before the connection handler runs).
+ *
+ * <p>The same two hooks count the open client connections: per TCP channel, from accept (with TLS:
+ * from the end of the handshake) to its close, so an h2c upgrade or an HTTP/2 connection with many
+ * streams counts once.
  */
 final class GuardedHttpServer {
   private static final String GUARD = "portico-framing-guard";
 
   private GuardedHttpServer() {}
 
-  static HttpServer create(Vertx vertx, HttpServerOptions options, ListenerLimits limits) {
+  /** @param open counts the server's open connections */
+  static HttpServer create(Vertx vertx, HttpServerOptions options, ListenerLimits limits, LongAdder open) {
     if (options.isSsl()) {
       HttpServer server = vertx.createHttpServer(options);
       server.connectionHandler(connection -> {
-        if (connection instanceof ConnectionBase base && base.channel().pipeline().get("httpDecoder") != null) {
-          base.channel().pipeline().addBefore("httpDecoder", GUARD, new RequestFramingGuard(limits));
+        if (connection instanceof ConnectionBase base) {
+          count(base.channel(), open);
+          if (base.channel().pipeline().get("httpDecoder") != null) {
+            base.channel().pipeline().addBefore("httpDecoder", GUARD, new RequestFramingGuard(limits));
+          }
         }
       });
       return server;
     }
-    return new HttpServerImpl(new GuardingVertx((VertxInternal) vertx, limits), options);
+    return new HttpServerImpl(new GuardingVertx((VertxInternal) vertx, limits, open), options);
+  }
+
+  private static void count(Channel channel, LongAdder open) {
+    open.increment();
+    channel.closeFuture().addListener(closed -> open.decrement());
   }
 
   private static final class GuardingVertx extends VertxWrapper {
     private final ListenerLimits limits;
+    private final LongAdder open;
 
-    GuardingVertx(VertxInternal delegate, ListenerLimits limits) {
+    GuardingVertx(VertxInternal delegate, ListenerLimits limits, LongAdder open) {
       super(delegate);
       this.limits = limits;
+      this.open = open;
     }
 
     @Override
     public NetServerInternal createNetServer(NetServerOptions options) {
-      return new GuardingNetServer(delegate, options, limits);
+      return new GuardingNetServer(delegate, options, limits, open);
     }
   }
 
   private static final class GuardingNetServer extends NetServerImpl {
     private final ListenerLimits limits;
+    private final LongAdder open;
 
-    GuardingNetServer(VertxInternal vertx, NetServerOptions options, ListenerLimits limits) {
+    GuardingNetServer(VertxInternal vertx, NetServerOptions options, ListenerLimits limits, LongAdder open) {
       super(vertx, options);
       this.limits = limits;
+      this.open = open;
     }
 
     @Override
     protected void initChannel(ChannelPipeline pipeline, boolean ssl) {
       super.initChannel(pipeline, ssl);
       pipeline.addFirst(GUARD, new RequestFramingGuard(limits));
+      count(pipeline.channel(), open);
     }
   }
 }

@@ -26,13 +26,14 @@ public final class ListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    clients = new UpstreamClients(vertx, ((ContextInternal) context).nettyEventLoop());
+    clients = new UpstreamClients(vertx, ((ContextInternal) context).nettyEventLoop(),
+        runtime.stats().upstreamConnectionCount());
     Loop loop = new Loop(index, context, clients, runtime);
     RequestDispatcher dispatcher = new RequestDispatcher(loop);
     server = GuardedHttpServer.create(vertx,
         ServerOptionsFactory.create(runtime.listen(), runtime.bindPort(), runtime.snapshot().config().gateway().limits(),
             runtime.snapshot().config().baseDir()),
-        runtime.limits());
+        runtime.limits(), runtime.stats().clientConnections());
     server.requestHandler(dispatcher::handle).invalidRequestHandler(dispatcher::handleInvalid);
     return server.listen();
   }

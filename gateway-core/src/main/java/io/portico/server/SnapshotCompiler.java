@@ -23,6 +23,7 @@ import io.portico.route.RouteEntry;
 import io.portico.route.RouteTable;
 import io.portico.route.split.CanaryRule;
 import io.portico.route.split.TrafficSplit;
+import io.portico.spi.GatewayStats;
 import io.portico.spi.Plugin;
 import io.portico.upstream.ClientSettings;
 import io.portico.upstream.TrustedProxies;
@@ -43,11 +44,14 @@ import java.util.Map;
 public final class SnapshotCompiler {
   private final Vertx vertx;
   private final MeterRegistry meterRegistry;
+  private final GatewayStats stats;
   private final int loops;
 
-  public SnapshotCompiler(Vertx vertx, MeterRegistry meterRegistry, int loops) {
+  /** @param stats what plugins see as {@link io.portico.spi.PluginContext#gatewayStats()} */
+  public SnapshotCompiler(Vertx vertx, MeterRegistry meterRegistry, GatewayStats stats, int loops) {
     this.vertx = vertx;
     this.meterRegistry = meterRegistry;
+    this.stats = stats;
     this.loops = loops;
   }
 
@@ -94,7 +98,7 @@ public final class SnapshotCompiler {
    */
   public Compilation compile(ValidatedConfig config, RuntimeSnapshot previous) {
     GatewayConfig gateway = config.gateway();
-    ChainCompiler chains = new ChainCompiler(vertx, meterRegistry, config.baseDir(),
+    ChainCompiler chains = new ChainCompiler(vertx, meterRegistry, config.baseDir(), stats,
         previous == null ? Map.of() : previous.chains());
     DiscoveryWiring discovery = new DiscoveryWiring(previous == null ? Map.of() : previous.feeds());
     try {
@@ -181,7 +185,8 @@ public final class SnapshotCompiler {
           ? running : build(config, shared, binding);
       if (binding != null) {
         discovery.feed(upstream, binding,
-            new GatewayPluginContext(vertx, "upstream:" + config.name(), meterRegistry, validated.baseDir()));
+            new GatewayPluginContext(vertx, "upstream:" + config.name(), meterRegistry, validated.baseDir(),
+                List.of(), stats));
       }
       upstreams.put(config.name(), upstream);
     }

@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The keep-alive connections of one event loop to one endpoint: idle ones reused most recent first,
@@ -27,13 +28,16 @@ public final class ConnectionPool {
   private final int port;
   private final int maxConnections;
   private final String address;
+  private final LongAdder counted;
   private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
   private final ArrayDeque<Lease> waiting = new ArrayDeque<>();
   private int open;
   private boolean closed;
 
-  ConnectionPool(Bootstrap bootstrap, String host, int port, int maxConnections) {
+  /** @param counted counts the open connections of all pools, for the gateway's stats */
+  ConnectionPool(Bootstrap bootstrap, String host, int port, int maxConnections, LongAdder counted) {
     this.bootstrap = bootstrap;
+    this.counted = counted;
     this.host = host;
     this.port = port;
     this.maxConnections = maxConnections;
@@ -88,6 +92,7 @@ public final class ConnectionPool {
   /** A connection closed (idle, in use, or just failed). */
   void closed(UpstreamConnection connection) {
     open--;
+    counted.decrement();
     idle.remove(connection);
     Lease next = waiting.pollFirst();
     if (next != null && !this.closed) {
@@ -105,6 +110,7 @@ public final class ConnectionPool {
 
   private void connect(Lease lease) {
     open++;
+    counted.increment();
     UpstreamConnection connection = new UpstreamConnection(this);
     ChannelFuture connecting = bootstrap.clone().handler(new UpstreamChannelInitializer(connection)).connect(host, port);
     connecting.addListener((ChannelFutureListener) future -> {
@@ -112,6 +118,7 @@ public final class ConnectionPool {
         lease.acquired(connection);
       } else {
         open--;
+        counted.decrement();
         lease.connectFailed(future.cause());
       }
     });

@@ -11,6 +11,7 @@ import io.vertx.core.internal.VertxInternal;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The upstream connections of one event loop: a {@link ConnectionPool} per endpoint and client
@@ -23,14 +24,17 @@ public final class UpstreamClients {
 
   private final Vertx vertx;
   private final Bootstrap bootstrap;
+  private final LongAdder open;
   private final Map<PoolKey, ConnectionPool> pools = new HashMap<>();
   private final Map<Endpoint, ConnectionPool> byEndpoint = new IdentityHashMap<>();
   private WebSocketClient webSockets;
 
   private record PoolKey(String host, int port, ClientSettings settings) {}
 
-  public UpstreamClients(Vertx vertx, EventLoop loop) {
+  /** @param open counts the connections of this loop's pools (shared with the other loops) */
+  public UpstreamClients(Vertx vertx, EventLoop loop, LongAdder open) {
     this.vertx = vertx;
+    this.open = open;
     this.bootstrap = new Bootstrap()
         .group(loop)
         .channelFactory(((VertxInternal) vertx).transport().channelFactory(false))
@@ -46,7 +50,7 @@ public final class UpstreamClients {
     }
     pool = pools.computeIfAbsent(new PoolKey(endpoint.host(), endpoint.port(), settings), key -> new ConnectionPool(
         bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMillis()),
-        key.host(), key.port(), settings.maxConnections()));
+        key.host(), key.port(), settings.maxConnections(), open));
     if (byEndpoint.size() >= MAX_CACHED_ENDPOINTS) {
       byEndpoint.clear(); // endpoints of older snapshots
     }

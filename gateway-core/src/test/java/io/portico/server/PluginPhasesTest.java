@@ -1,9 +1,11 @@
 package io.portico.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.portico.Gateway;
+import io.portico.spi.ExchangeLog;
 import io.portico.testing.Await;
 import io.portico.testing.Configs;
 import io.portico.testing.Http;
@@ -173,6 +175,37 @@ class PluginPhasesTest {
         "trace-authn.onComplete 0", "trace-ingress.onComplete 0");
     assertThat(trace).doesNotContain("trace-traffic.onRequest");
     assertThat(backend.heads()).isZero();
+    ExchangeLog log = TraceLog.completed("gone1");
+    assertThat(log.pluginNanos(1)).as("the pending phase counts until the exchange ended").isPositive();
+    assertThat(log.pluginNanos(2)).isEqualTo(-1);
+  }
+
+  @Test
+  void theExchangeLogTimesEachPluginIncludingAsynchronousWaits() {
+    assertThat(get("/slow", "t1").status()).isEqualTo(200);
+    traceOf("t1", 9);
+
+    ExchangeLog log = TraceLog.completed("t1");
+    assertThat(log.pluginNames()).containsExactly("trace-ingress", "trace-authn", "trace-traffic");
+    assertThat(log.pluginNanos(1)).as("trace-authn waits 200 ms on a timer").isGreaterThanOrEqualTo(190_000_000L);
+    assertThat(log.pluginNanos(0)).isBetween(0L, 150_000_000L);
+    assertThat(log.pluginNanos(2)).isBetween(0L, 150_000_000L);
+    assertThat(log.pluginNanos(1)).isLessThanOrEqualTo(log.durationNanos());
+  }
+
+  @Test
+  void pluginsSkippedByAnAnswerHaveNoTime() {
+    assertThat(get("/refuse", "t2").status()).isEqualTo(401);
+    traceOf("t2", 6);
+    assertThat(get("/refuse", "t3").status()).isEqualTo(401);
+    traceOf("t3", 6);
+
+    ExchangeLog log = TraceLog.completed("t2");
+    assertThat(log.pluginNanos(0)).isNotNegative();
+    assertThat(log.pluginNanos(1)).isNotNegative();
+    assertThat(log.pluginNanos(2)).isEqualTo(-1);
+    assertThatThrownBy(() -> log.pluginNanos(3)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThat(TraceLog.completed("t3").pluginNames()).as("one list per compiled chain").isSameAs(log.pluginNames());
   }
 
   @Test

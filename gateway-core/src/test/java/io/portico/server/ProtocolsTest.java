@@ -81,6 +81,12 @@ class ProtocolsTest {
             .compose(response -> response.body().map(b -> new Answer(response.version(), response.statusCode(), b.toString())))));
   }
 
+  static void assertOpenConnections(Gateway gateway, String listener, long open) {
+    assertThat(gateway.stats().listeners()).extracting(l -> l.name()).containsExactly(listener);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> gateway.stats().listeners().get(0).openConnections() == open);
+  }
+
   @Test
   void h2cWithPriorKnowledge() {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
@@ -106,7 +112,9 @@ class ProtocolsTest {
 
     assertThat(first).isEqualTo(new Answer(HttpVersion.HTTP_2, 200, "GET /up/1 http"));
     assertThat(second).isEqualTo(new Answer(HttpVersion.HTTP_2, 200, "GET /up/2 http"));
+    assertOpenConnections(plain, "http", 1); // upgraded from HTTP/1: still one connection
     Await.result(client.close());
+    assertOpenConnections(plain, "http", 0);
   }
 
   @Test
@@ -118,7 +126,9 @@ class ProtocolsTest {
 
     assertThat(answer).isEqualTo(new Answer(HttpVersion.HTTP_2, 200, "POST /secure https"));
     assertThat(backend.last().body().toString()).isEqualTo("over tls");
+    assertOpenConnections(tls, "https", 1);
     Await.result(client.close());
+    assertOpenConnections(tls, "https", 0);
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.portico.spi;
 
 import io.vertx.core.http.HttpMethod;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * The immutable record of a finished exchange, handed to {@link Plugin#onComplete} once the
@@ -58,4 +60,35 @@ public interface ExchangeLog {
 
   /** A value stored on the exchange under {@code key}, or {@code null}. */
   <T> T get(Key<T> key);
+
+  /**
+   * The names of the plugins of the route's chain, in {@code onRequest} order: the index space of
+   * {@link #pluginNanos(int)}. Every exchange run by one compiled chain returns the same list
+   * instance, so a plugin can cache what it derives from it and check with {@code ==}; a config
+   * reload compiles a new chain and so a new (maybe equal) list. Empty without plugins.
+   *
+   * @since 1.1
+   */
+  default List<String> pluginNames() {
+    return List.of();
+  }
+
+  /**
+   * The time spent in the {@code onRequest} and {@code onResponse} phases of the plugin at
+   * {@code index} of {@link #pluginNames()}, summed, in nanoseconds of wall time; -1 when its
+   * {@code onRequest} did not run (an earlier plugin answered or failed, or the client went away).
+   *
+   * <p>A phase that returns a future that is not complete yet counts until the future completes and
+   * the chain resumes on the exchange's event loop, so time the plugin waits on I/O, a timer or a
+   * worker thread is included; a phase still waiting when the exchange ends counts until the end.
+   * Not included: {@code onComplete}, and the time an {@link UpstreamInterceptor} wraps the upstream
+   * call (that is part of {@link #upstreamDurationNanos()}).
+   *
+   * @throws IndexOutOfBoundsException when {@code index} is not an index of {@link #pluginNames()}
+   * @since 1.1
+   */
+  default long pluginNanos(int index) {
+    Objects.checkIndex(index, pluginNames().size());
+    return -1;
+  }
 }

@@ -132,6 +132,7 @@ public abstract class TracePluginFactory implements PluginFactory<TracePluginFac
 
       @Override
       public void onComplete(ExchangeLog log) {
+        TraceLog.completed(log);
         TraceLog.add(log.requestId() + " " + name + ".onComplete " + log.status()
             + (log.errorCode() != null ? " " + log.errorCode() : ""));
       }

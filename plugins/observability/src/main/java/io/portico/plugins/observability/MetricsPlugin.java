@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Records one finished exchange into meters bound to this route. Meters are created at most once
  * per (method, status class, upstream) and then found by array index: nothing is looked up by name
- * per request. Label values are bounded: route names, standard methods, status classes.
+ * per request. Label values are bounded: route names, standard methods, status classes, plugin
+ * names. The per-plugin timers are bound to the chain's plugin names at create time; when a reload
+ * keeps this instance but changes the rest of the chain, the first exchange of the new chain binds
+ * them again, once.
  */
 final class MetricsPlugin implements Plugin {
   static final List<HttpMethod> METHODS = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
@@ -33,10 +36,12 @@ final class MetricsPlugin implements Plugin {
   // index: method * CLASSES.length + class; the upstream name of a route is fixed per config
   private final AtomicReferenceArray<Counter> requests = new AtomicReferenceArray<>((METHODS.size() + 1) * CLASSES.length);
   private volatile Timer upstreamDuration;
+  private volatile PluginTimers pluginTimers;
 
-  MetricsPlugin(MeterRegistry registry, String route) {
+  MetricsPlugin(MeterRegistry registry, String route, List<String> chain) {
     this.registry = registry;
     this.route = route;
+    this.pluginTimers = PluginTimers.bind(registry, route, chain);
     this.duration = Timer.builder("portico.request.duration")
         .description("whole exchange, from request head to the last byte of the answer")
         .tag("route", route)
@@ -58,6 +63,16 @@ final class MetricsPlugin implements Plugin {
     }
     bytesIn.increment(log.bytesReceived());
     bytesOut.increment(log.bytesSent());
+    pluginTimers(log.pluginNames()).record(log);
+  }
+
+  private PluginTimers pluginTimers(List<String> chain) {
+    PluginTimers timers = pluginTimers;
+    if (timers.names() != chain) { // a chain compiled by a later reload
+      timers = timers.names().equals(chain) ? timers.sameTimersFor(chain) : PluginTimers.bind(registry, route, chain);
+      pluginTimers = timers;
+    }
+    return timers;
   }
 
   private Counter requestsCounter(ExchangeLog log) {

@@ -9,8 +9,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code metrics}: Prometheus metrics per route from each finished exchange. Runs first on the
- * way in, so its {@code onComplete} sees the whole exchange last.
+ * {@code metrics}: Prometheus metrics per route and per plugin of the route from each finished
+ * exchange, and gauges on the gateway's connections. Runs first on the way in, so its
+ * {@code onComplete} sees the whole exchange last.
  */
 public final class MetricsPluginFactory implements PluginFactory<MetricsPluginFactory.Config> {
   /** Routes that got their own series, across reloads: the cap counts distinct route names. */
@@ -58,6 +59,7 @@ public final class MetricsPluginFactory implements PluginFactory<MetricsPluginFa
     String route = context.routeName();
     boolean own = routesWithSeries.contains(route)
         || (routesWithSeries.size() < config.maxRoutes() && routesWithSeries.add(route));
-    return new MetricsPlugin(context.meterRegistry(), own ? route : "_overflow");
+    EngineGauges.bind(context.meterRegistry(), context.gatewayStats());
+    return new MetricsPlugin(context.meterRegistry(), own ? route : "_overflow", context.chainPluginNames());
   }
 }

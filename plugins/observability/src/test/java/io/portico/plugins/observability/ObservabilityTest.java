@@ -46,13 +46,17 @@ class ObservabilityTest {
             match: { path-prefix: /traced }
             upstream: good
             plugins: { tracing: { sampling-ratio: 1.0 } }
+          - name: chained
+            match: { path-prefix: /chained }
+            upstream: good
+            plugins: { test-gate: {}, test-wait: { millis: 20 } }
           - { name: p, match: { path-prefix: /p }, upstream: good }
           - name: logged
             match: { path-prefix: /logged }
             upstream: good
             plugins: { access-log: { path: access.log } }
         plugins:
-          metrics: { max-routes: 3 }
+          metrics: { max-routes: 4 }
         """.formatted(ok.address(), failing.address()));
   }
 
@@ -96,6 +100,42 @@ class ObservabilityTest {
     assertThat(buckets.get(buckets.size() - 1)).isEqualTo(7.0);
     assertThat(sample(metrics, "portico_request_duration_seconds_count{route=\"a\"}")).isEqualTo(7.0);
     assertThat(sample(metrics, "portico_upstream_duration_seconds_count{route=\"a\",upstream=\"good\"}")).isEqualTo(7.0);
+    assertThat(sample(metrics, "portico_plugin_duration_seconds_count{plugin=\"metrics\",route=\"a\"}")).isEqualTo(7.0);
+    assertThat(sample(metrics, "portico_plugin_duration_seconds_count{plugin=\"metrics\",route=\"b\"}")).isEqualTo(3.0);
+  }
+
+  @Test
+  void timesEachPluginThatRanPerRouteIncludingAsynchronousWaits() {
+    for (int i = 0; i < 4; i++) {
+      assertThat(gateway.get("/chained/x").status()).isEqualTo(200);
+    }
+    for (int i = 0; i < 2; i++) {
+      assertThat(gateway.get("/chained/x", "x-refuse", "yes").status()).isEqualTo(403);
+    }
+    String metrics = gateway.admin("/metrics").bodyAsString();
+    String chained = "route=\"chained\"";
+    assertThat(sample(metrics, "portico_plugin_duration_seconds_count{plugin=\"metrics\"," + chained + "}")).isEqualTo(6.0);
+    assertThat(sample(metrics, "portico_plugin_duration_seconds_count{plugin=\"test-gate\"," + chained + "}")).isEqualTo(6.0);
+    // the gate answered two requests: the plugin after it did not run for them
+    assertThat(sample(metrics, "portico_plugin_duration_seconds_count{plugin=\"test-wait\"," + chained + "}")).isEqualTo(4.0);
+    // test-wait returns a pending future and completes it 20 ms later: the wait counts
+    assertThat(sample(metrics, "portico_plugin_duration_seconds_sum{plugin=\"test-wait\"," + chained + "}")).isGreaterThanOrEqualTo(0.076);
+    assertThat(sample(metrics, "portico_plugin_duration_seconds_bucket{plugin=\"test-wait\"," + chained + ",le=\"0.01\"}")).isZero();
+    assertThat(sample(metrics, "portico_plugin_duration_seconds_bucket{plugin=\"test-wait\"," + chained + ",le=\"+Inf\"}")).isEqualTo(4.0);
+    assertThat(metrics).doesNotContain("plugin=\"tracing\"," + chained);
+  }
+
+  @Test
+  void exportsConnectionGaugesAndProcessMetrics() {
+    assertThat(gateway.get("/p/gauges").status()).isEqualTo(200);
+    String metrics = gateway.admin("/metrics").bodyAsString();
+    assertThat(sample(metrics, "portico_open_connections{listener=\"http\"}")).isGreaterThanOrEqualTo(0.0);
+    assertThat(sample(metrics, "portico_upstream_open_connections")).isGreaterThanOrEqualTo(1.0);
+    assertThat(sample(metrics, "portico_requests_in_flight")).isGreaterThanOrEqualTo(0.0);
+    assertThat(sample(metrics, "portico_netty_allocator_used_bytes{type=\"direct\"}")).isGreaterThanOrEqualTo(0.0);
+    assertThat(sample(metrics, "portico_netty_allocator_used_bytes{type=\"heap\"}")).isGreaterThanOrEqualTo(0.0);
+    assertThat(sample(metrics, "portico_executor_pool_max_threads{name=\"vertx-worker\"}")).isPositive();
+    assertThat(metrics).contains("jvm_memory_used_bytes{", "jvm_gc_", "jvm_threads_live_threads", "process_uptime_seconds");
   }
 
   @Test
