@@ -40,9 +40,10 @@ public final class UpstreamHealth {
   private final Vertx vertx;
   private final Consumer<EndpointSet> sink;
   private final Counter ejections;
+  private final java.util.concurrent.atomic.AtomicReference<UpstreamHealth> gauges;
   private Map<String, EndpointState> states = Map.of();
   private List<Endpoint> endpoints = List.of();
-  private EndpointSet current;
+  private volatile EndpointSet current;
   private volatile boolean panic;
   private boolean closed;
   private long rampTimer = -1;
@@ -60,6 +61,34 @@ public final class UpstreamHealth {
     this.ejections = Counter.builder("portico.upstream.ejections")
         .description("Endpoints ejected by outlier detection")
         .tag("upstream", upstream).register(registry);
+    this.gauges = HealthGauges.slot(registry, upstream);
+  }
+
+  /** The upstream went live: its gauges read this tracker. */
+  public void live() {
+    gauges.set(this);
+  }
+
+  int servingCount() {
+    EndpointSet set = current;
+    return set == null ? 0 : set.servingCount();
+  }
+
+  synchronized int unhealthyCount() {
+    int count = 0;
+    for (EndpointState state : states.values()) {
+      count += state.checkedHealthy() ? 0 : 1;
+    }
+    return count;
+  }
+
+  synchronized int ejectedCount() {
+    int count = 0;
+    long now = System.currentTimeMillis();
+    for (EndpointState state : states.values()) {
+      count += state.ejected(now) ? 1 : 0;
+    }
+    return count;
   }
 
   /** A new endpoint list from configuration or discovery; known endpoints keep their state. */
@@ -179,6 +208,7 @@ public final class UpstreamHealth {
   /** Stops timers; later reports are ignored. */
   public synchronized void close() {
     closed = true;
+    gauges.compareAndSet(this, null);
     if (rampTimer >= 0) {
       vertx.cancelTimer(rampTimer);
     }

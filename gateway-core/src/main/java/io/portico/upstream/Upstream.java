@@ -100,6 +100,7 @@ public final class Upstream {
 
   /** Starts active health checks, if configured. */
   public void start() {
+    health.live();
     if (checker != null) {
       checker.start();
     }
