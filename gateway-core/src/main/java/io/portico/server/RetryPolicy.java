@@ -47,9 +47,10 @@ final class RetryPolicy {
     this.budgetPercent = retry.budgetPercent();
     this.active = new int[loops];
     this.retrying = new int[loops];
-    this.retries = Counter.builder("portico.upstream.retries").description("Upstream tries after the first")
-        .tag("route", route).register(registry);
-    this.exhausted = Counter.builder("portico.upstream.retry.budget.exhausted")
+    // series only for routes that retry: a route explosion of plain routes adds none
+    this.retries = attempts < 2 ? null : Counter.builder("portico.upstream.retries")
+        .description("Upstream tries after the first").tag("route", route).register(registry);
+    this.exhausted = attempts < 2 ? null : Counter.builder("portico.upstream.retry.budget.exhausted")
         .description("Retries not made because the retry budget was spent").tag("route", route).register(registry);
   }
 
