@@ -115,7 +115,7 @@ public final class SnapshotCompiler {
     for (UpstreamConfig config : gateway.upstreams() == null ? List.<UpstreamConfig>of() : gateway.upstreams()) {
       ClientSettings wanted = new ClientSettings((int) config.connectTimeout().toMillis(), config.maxConnections());
       ClientSettings shared = settings.computeIfAbsent(wanted, s -> s); // one instance per kind
-      BalancerFactory balancer = Balancers.factory(config.balancer(), config.name());
+      BalancerFactory balancer = Balancers.factory(config.balancer(), config.hashKey(), config.name());
       EndpointSet endpoints = EndpointSet.of(StaticEndpoints.of(config.endpoints()), balancer, loops);
       Upstream upstream = new Upstream(config.name(), config.balancer(), shared, endpoints);
       DiscoveryBinding binding = validated.upstreamDiscovery().get(config.name());
