@@ -1,18 +1,17 @@
 package io.portico.config;
 
+import io.portico.balance.Balancers;
+import io.portico.balance.HashKey;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Checks {@code upstreams[]}: names present and unique, endpoints or discovery (not both), known
- * balancer, hash-key syntax, timeouts and pool size.
+ * balancer, hash-key syntax (required by consistent-hash, used by nothing else), timeouts and pool size.
  */
 final class UpstreamChecks {
 
-  static final List<String> BALANCERS = List.of(
-      "round-robin", "weighted-round-robin", "least-request", "consistent-hash", "random", "peak-ewma");
-  private static final Pattern HASH_KEY = Pattern.compile("(header|cookie|query):[!#$%&'*+.^_`|~0-9A-Za-z-]+|client-ip|path");
+  private static final String HASH_KEYS = "header:NAME, cookie:NAME, query:NAME, client-ip or path";
 
   private final ConfigProblems problems;
 
@@ -39,17 +38,18 @@ final class UpstreamChecks {
     } else if (!hasEndpoints && upstream.discovery() == null) {
       problems.add(path, "needs endpoints or discovery");
     }
-    if (!BALANCERS.contains(upstream.balancer())) {
+    if (!Balancers.isKnown(upstream.balancer())) {
       problems.add(NodePaths.key(path, "balancer"), "unknown balancer \"" + upstream.balancer() + "\""
-          + Suggestions.hint(upstream.balancer(), BALANCERS));
+          + Suggestions.hint(upstream.balancer(), Balancers.names()));
     }
     if (upstream.hashKey() != null) {
-      if (!HASH_KEY.matcher(upstream.hashKey()).matches()) {
-        problems.add(NodePaths.key(path, "hash-key"), "expected header:NAME, cookie:NAME, query:NAME, client-ip or path, got \""
-            + upstream.hashKey() + "\"");
-      } else if (!"consistent-hash".equals(upstream.balancer())) {
-        problems.add(NodePaths.key(path, "hash-key"), "only used by balancer consistent-hash");
+      if (HashKey.parse(upstream.hashKey()) == null) {
+        problems.add(NodePaths.key(path, "hash-key"), "expected " + HASH_KEYS + ", got \"" + upstream.hashKey() + "\"");
+      } else if (!Balancers.CONSISTENT_HASH.equals(upstream.balancer())) {
+        problems.add(NodePaths.key(path, "hash-key"), "only used by balancer " + Balancers.CONSISTENT_HASH);
       }
+    } else if (Balancers.CONSISTENT_HASH.equals(upstream.balancer())) {
+      problems.add(NodePaths.key(path, "balancer"), Balancers.CONSISTENT_HASH + " needs a hash-key: " + HASH_KEYS);
     }
     GatewayChecks.positive(problems, NodePaths.key(path, "connect-timeout"), upstream.connectTimeout());
     if (upstream.maxConnections() < 1) {

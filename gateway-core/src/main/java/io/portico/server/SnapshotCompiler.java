@@ -194,7 +194,7 @@ public final class SnapshotCompiler {
   }
 
   private Upstream build(UpstreamConfig config, ClientSettings settings, DiscoveryBinding binding) {
-    BalancerFactory balancer = Balancers.factory(config.balancer(), config.name());
+    BalancerFactory balancer = Balancers.factory(config.balancer(), config.hashKey(), config.name());
     Upstream[] built = new Upstream[1];
     UpstreamHealth health = new UpstreamHealth(config, balancer, loops, vertx, meterRegistry, set -> built[0].publish(set));
     HealthChecker checker = config.healthCheck() == null ? null : new HealthChecker(vertx, config.healthCheck(), health);

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BalancersTest {
   static Endpoint endpoint(String host, int weight) {
@@ -54,5 +56,44 @@ class BalancersTest {
 
     assertThat(factory.create(List.of(endpoint("a", 1)), null).pick(null).host()).isEqualTo("a");
     assertThat(Balancers.isKnown("weighted-round-robin")).isTrue();
+  }
+
+  @Test
+  void everyBalancerOfTheConfigContractIsProvided() {
+    assertThat(Balancers.names()).containsExactly(
+        "round-robin", "weighted-round-robin", "least-request", "consistent-hash", "random", "peak-ewma");
+    assertThat(Balancers.names()).allMatch(Balancers::isKnown);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"round-robin", "weighted-round-robin", "least-request", "consistent-hash", "random", "peak-ewma"})
+  void eachBalancerPicksServingEndpointsOnEveryLoop(String name) {
+    Endpoint down = new Endpoint("down", 80, 1, null, false, Map.of());
+    List<Endpoint> endpoints = List.of(endpoint("a", 1), endpoint("b", 2), down, endpoint("c", 3));
+    EndpointSet set = EndpointSet.of(endpoints, Balancers.factory(name, "header:X-User", "app"), 2);
+
+    for (int loop = 0; loop < 2; loop++) {
+      for (int i = 0; i < 100; i++) {
+        TestExchange exchange = new TestExchange().header("X-User", "u" + i);
+        Endpoint picked = set.pick(loop, exchange);
+        set.balancer(loop).started(picked);
+        set.balancer(loop).finished(picked, 1_000, false);
+        assertThat(picked.host()).isIn("a", "b", "c");
+      }
+    }
+  }
+
+  @Test
+  void consistentHashSendsAKeyToTheSameEndpointOnEveryLoop() {
+    EndpointSet set = EndpointSet.of(List.of(endpoint("a", 1), endpoint("b", 1), endpoint("c", 1)),
+        Balancers.factory("consistent-hash", "client-ip", "app"), 4);
+
+    for (int i = 0; i < 50; i++) {
+      TestExchange exchange = new TestExchange().clientIp("203.0.113." + i);
+      Endpoint first = set.pick(0, exchange);
+      for (int loop = 1; loop < 4; loop++) {
+        assertThat(set.pick(loop, exchange)).isEqualTo(first);
+      }
+    }
   }
 }

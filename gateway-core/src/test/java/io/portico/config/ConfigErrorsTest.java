@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each kind of mistake gives exactly one error, naming the file, the line and the field. */
 class ConfigErrorsTest {
@@ -49,6 +50,27 @@ class ConfigErrorsTest {
     assertThat(config.baseDir()).isEqualTo(dir.toAbsolutePath());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"header:X-User", "cookie:session", "query:tenant", "client-ip", "path"})
+  void consistentHashTakesEveryKeySource(String hashKey) throws Exception {
+    String yaml = VALID.replace("  - name: users\n", "  - name: users\n    balancer: consistent-hash\n    hash-key: " + hashKey + "\n");
+
+    ValidatedConfig config = TestConfigs.load(TestConfigs.write(dir, "gateway.yaml", yaml));
+
+    assertThat(config.gateway().upstreams().get(0).hashKey()).isEqualTo(hashKey);
+    assertThat(config.gateway().upstreams().get(0).balancer()).isEqualTo("consistent-hash");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"round-robin", "weighted-round-robin", "least-request", "random", "peak-ewma"})
+  void everyOtherBalancerLoadsWithoutHashKey(String balancer) throws Exception {
+    String yaml = VALID.replace("  - name: users\n", "  - name: users\n    balancer: " + balancer + "\n");
+
+    ValidatedConfig config = TestConfigs.load(TestConfigs.write(dir, "gateway.yaml", yaml));
+
+    assertThat(config.gateway().upstreams().get(0).balancer()).isEqualTo(balancer);
+  }
+
   static Stream<Arguments> mistakes() {
     return Stream.of(
         mistake("unknown key", "upstrem:", "    upstream: users", "    upstrem: users",
@@ -83,6 +105,18 @@ class ConfigErrorsTest {
             "upstreams[0].balancer", "unknown balancer \"round-robbin\" (did you mean \"round-robin\"?)"),
         mistake("bad hash key", "hash-key:", "  - name: users\n", "  - name: users\n    balancer: consistent-hash\n    hash-key: header\n",
             "upstreams[0].hash-key", "expected header:NAME, cookie:NAME, query:NAME, client-ip or path, got \"header\""),
+        mistake("misspelt new balancer", "balancer:", "  - name: users\n", "  - name: users\n    balancer: peak-ewa\n",
+            "upstreams[0].balancer", "unknown balancer \"peak-ewa\" (did you mean \"peak-ewma\"?)"),
+        mistake("balancer unlike any", "balancer:", "  - name: users\n", "  - name: users\n    balancer: fastest\n",
+            "upstreams[0].balancer", "unknown balancer \"fastest\" (expected one of: round-robin, weighted-round-robin, "
+                + "least-request, consistent-hash, random, peak-ewma)"),
+        mistake("consistent-hash without hash key", "balancer:", "  - name: users\n", "  - name: users\n    balancer: consistent-hash\n",
+            "upstreams[0].balancer", "consistent-hash needs a hash-key: header:NAME, cookie:NAME, query:NAME, client-ip or path"),
+        mistake("unknown hash key source", "hash-key:", "  - name: users\n", "  - name: users\n    balancer: consistent-hash\n    hash-key: 'body:user'\n",
+            "upstreams[0].hash-key", "expected header:NAME, cookie:NAME, query:NAME, client-ip or path, got \"body:user\""),
+        mistake("hash key name that is not a token", "hash-key:", "  - name: users\n",
+            "  - name: users\n    balancer: consistent-hash\n    hash-key: 'cookie:session id'\n",
+            "upstreams[0].hash-key", "expected header:NAME, cookie:NAME, query:NAME, client-ip or path, got \"cookie:session id\""),
         mistake("hash key without consistent-hash", "hash-key:", "  - name: users\n", "  - name: users\n    hash-key: client-ip\n",
             "upstreams[0].hash-key", "only used by balancer consistent-hash"),
         mistake("two path kinds", "match:", "path-prefix: /users,", "path-prefix: /users, path: /users,",
