@@ -6,7 +6,9 @@ package io.portico.balance;
  *
  * <p>A latency above the current estimate replaces it at once (the peak), so a slowing endpoint is
  * shunned from its first slow answer. A lower one is blended in with a weight that grows with the
- * time since the last sample: {@code estimate·w + latency·(1−w)}, {@code w = e^(−Δt/τ)}. Between
+ * time since the last sample: {@code estimate·w + latency·(1−w)}, {@code w = e^(−Δt/τ)}, but at
+ * least a tenth per sample, so a busy endpoint recovers from one slow answer within a few dozen
+ * tries. Between
  * samples the estimate decays towards zero with the same time constant, so an endpoint that gets
  * no traffic (because it was slow) looks cheaper and cheaper until it is tried again, and a try
  * after a long silence counts for much.
@@ -14,6 +16,7 @@ package io.portico.balance;
  * <p>Before its first sample an estimate has no value of its own: the balancer uses a neutral one.
  */
 final class LatencyEstimate {
+  static final double MIN_SAMPLE_WEIGHT = 0.1;
   int active;
   private double nanos;
   private long stamp;
@@ -34,7 +37,11 @@ final class LatencyEstimate {
     } else if (latency > decayed) {
       nanos = latency;
     } else {
-      nanos = decayed + latency * (1 - w);
+      // each faster sample pulls at least a tenth of the way down: a pause of the whole process
+      // (GC, a busy machine) inflates every try in flight at once, and a busy endpoint must not
+      // look slow for seconds after it, while an idle one still decays by time alone
+      double keep = Math.min(w, 1 - MIN_SAMPLE_WEIGHT);
+      nanos = nanos * keep + latency * (1 - keep);
     }
     stamp = now;
   }

@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
 /**
  * Latency-aware balancing as in Finagle, Linkerd and Kong: of two endpoints drawn at random, the one
  * with the lower cost {@code latency estimate × (tries in progress + 1) / weight}, the estimate
- * being a {@link LatencyEstimate peak EWMA} with a 10 s time constant.
+ * being a {@link LatencyEstimate peak EWMA} with a 2 s time constant (short enough that an endpoint
+ * shunned for being slow is probed again within seconds).
  *
  * <ul>
  *   <li>A failed try counts as a latency of at least 4 times the larger of the endpoint's estimate
@@ -25,7 +26,7 @@ import java.util.function.LongSupplier;
  * </ul>
  */
 public final class PeakEwmaBalancer implements Balancer {
-  static final long DEFAULT_TAU_NANOS = TimeUnit.SECONDS.toNanos(10);
+  static final long DEFAULT_TAU_NANOS = TimeUnit.SECONDS.toNanos(2);
   static final int FAILURE_FACTOR = 4;
   static final int DEFAULT_LATENCY_MS = 10;
 

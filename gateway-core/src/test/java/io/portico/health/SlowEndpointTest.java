@@ -32,7 +32,8 @@ class SlowEndpointTest {
   static final int DELAY_MS = 5;
   static final int SLOW_DELAY_MS = 50;
   static final int REQUESTS = 1500;
-  static final int CONCURRENCY = 6;
+  static final int WARM_UP = 300;
+  static final int CONCURRENCY = 3;
 
   @TempDir
   Path dir;
@@ -81,11 +82,14 @@ class SlowEndpointTest {
       HttpClient client = clients.createHttpClient(
           new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()),
           new PoolOptions().setHttp1MaxSize(CONCURRENCY));
-      long[] healthy = run(client, "/healthy/x");
+      run(client, "/healthy/x", WARM_UP); // the balancers learn the latencies; steady state is measured
+      run(client, "/one-slow/x", WARM_UP);
+      run(client, "/rr/x", WARM_UP);
+      long[] healthy = run(client, "/healthy/x", REQUESTS);
       slow.clear();
-      long[] oneSlow = run(client, "/one-slow/x");
+      long[] oneSlow = run(client, "/one-slow/x", REQUESTS);
       int slowShare = slow.received().size();
-      long[] roundRobin = run(client, "/rr/x");
+      long[] roundRobin = run(client, "/rr/x", REQUESTS);
 
       double healthyP99 = percentile(healthy, 0.99);
       double oneSlowP99 = percentile(oneSlow, 0.99);
@@ -93,7 +97,7 @@ class SlowEndpointTest {
               + "(%.2fx), slow endpoint got %d of %d; round-robin p99 %.1f ms%n",
           percentile(healthy, 0.5), healthyP99, percentile(oneSlow, 0.5), oneSlowP99, oneSlowP99 / healthyP99,
           slowShare, REQUESTS, percentile(roundRobin, 0.99));
-      assertThat(slowShare).as("requests to the slow endpoint").isLessThan(REQUESTS / 10);
+      assertThat(slowShare).as("requests to the slow endpoint").isLessThan(REQUESTS / 20);
       // generous: a busy machine moves percentiles; the figure itself is reported from the print
       assertThat(oneSlowP99).isLessThan(Math.max(healthyP99 * 4, SLOW_DELAY_MS));
     } finally {
@@ -101,9 +105,9 @@ class SlowEndpointTest {
     }
   }
 
-  /** Sends {@link #REQUESTS} GETs, {@link #CONCURRENCY} at a time; returns each one's latency in ns. */
-  private long[] run(HttpClient client, String uri) {
-    long[] latencies = new long[REQUESTS];
+  /** Sends {@code count} GETs, {@link #CONCURRENCY} at a time; returns each one's latency in ns. */
+  private long[] run(HttpClient client, String uri, int count) {
+    long[] latencies = new long[count];
     int[] next = {0};
     List<Future<Void>> workers = new ArrayList<>();
     for (int w = 0; w < CONCURRENCY; w++) {
@@ -122,7 +126,7 @@ class SlowEndpointTest {
     synchronized (next) {
       index = next[0]++;
     }
-    if (index >= REQUESTS) {
+    if (index >= latencies.length) {
       return Future.succeededFuture();
     }
     long start = System.nanoTime();
