@@ -78,8 +78,7 @@ public final class TestGateway implements AutoCloseable {
     AdminConfig admin = new AdminConfig("127.0.0.1", 0, g.admin().token());
     GatewayConfig adjusted = new GatewayConfig(listen, admin, g.config(), g.discovery(), g.trustedProxies(),
         g.pluginsDir(), g.limits(), g.drainTimeout(), g.upstreams(), g.routes(), g.plugins());
-    return new ValidatedConfig(adjusted, config.routePlugins(), config.version(), config.source(), config.baseDir(),
-        config.upstreamDiscovery());
+    return config.withGateway(adjusted);
   }
 
   public int port() {
