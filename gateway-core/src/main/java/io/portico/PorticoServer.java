@@ -93,6 +93,11 @@ public final class PorticoServer {
     return reloader.reload();
   }
 
+  /** The config store this server follows, or {@code null} when the config names none. */
+  public ConfigStoreLink configStore() {
+    return store;
+  }
+
   /** The running config: its version, revision and the store entries it left out. */
   public ValidatedConfig currentConfig() {
     return reloader.current();

@@ -118,6 +118,11 @@ public final class TestGateway implements AutoCloseable {
     return new TestRequest(client, adminPort(), HttpMethod.GET, path).send();
   }
 
+  /** A request to the admin port, to build and {@link TestRequest#send() send}. */
+  public TestRequest adminRequest(HttpMethod method, String path) {
+    return new TestRequest(client, adminPort(), method, path);
+  }
+
   /** Replaces the config file and reloads it; fails when the new config is rejected. */
   public void reload(String yaml) {
     try {
