@@ -89,6 +89,42 @@ class EtcdConfigSourceTest {
   }
 
   @Test
+  void editsOfTheFilesKeepTheEtcdEntries() throws Exception {
+    try (TestGateway gateway = gateway()) {
+      long put = kv.put("/portico/routes/orders", route("/orders", "app"));
+      await().atMost(WAIT).until(() -> gateway.get("/orders/1").status() == 200);
+      gateway.reload("""
+          config: { etcd: { endpoints: [%s] } }
+          upstreams: [{ name: app, endpoints: [%s] }]
+          routes: [{ name: papers, match: { path-prefix: /papers }, upstream: app }]
+          """.formatted(etcd.url(), backend.address()));
+      assertThat(gateway.get("/papers/1").status()).isEqualTo(200);
+      assertThat(gateway.get("/files/1").status()).isEqualTo(404);
+      assertThat(gateway.get("/orders/1").status()).isEqualTo(200);
+      assertThat(revision(gateway)).isEqualTo(put);
+    }
+  }
+
+  @Test
+  void watchedFilesAndEtcdBothApply() throws Exception {
+    try (TestGateway gateway = TestGateway.start("""
+        config: { etcd: { endpoints: [%s] }, watch: true }
+        upstreams: [{ name: app, endpoints: [%s] }]
+        routes: [{ name: files, match: { path-prefix: /files }, upstream: app }]
+        """.formatted(etcd.url(), backend.address()))) {
+      java.nio.file.Files.writeString(gateway.configDir().resolve("gateway.yaml"), """
+          config: { etcd: { endpoints: [%s] }, watch: true }
+          upstreams: [{ name: app, endpoints: [%s] }]
+          routes: [{ name: files, match: { path-prefix: /papers }, upstream: app }]
+          """.formatted(etcd.url(), backend.address()));
+      await().atMost(WAIT).until(() -> gateway.get("/papers/1").status() == 200);
+      kv.put("/portico/routes/orders", route("/orders", "app"));
+      await().atMost(WAIT).until(() -> gateway.get("/orders/1").status() == 200);
+      assertThat(gateway.get("/papers/1").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void anInvalidValueIsRejectedWithItsKeyAndTheOthersApply() throws Exception {
     try (TestGateway gateway = gateway()) {
       kv.put("/portico/routes/broken", "{\"match\": {\"path-prefix\": \"/broken\"");

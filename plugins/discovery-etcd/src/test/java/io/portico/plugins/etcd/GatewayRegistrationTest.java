@@ -1,6 +1,7 @@
 package io.portico.plugins.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.KeyValue;
@@ -84,6 +85,18 @@ class GatewayRegistrationTest {
       await().atMost(WAIT).until(() -> gateway.get("/users/1").status() == 200);
       assertThat(gateway.adminRequest(HttpMethod.DELETE, "/admin/services/users/instances/u1").send().status()).isEqualTo(200);
       assertThat(gateway.get("/users/1").status()).isEqualTo(503); // deregistered at once
+    }
+  }
+
+  @Test
+  void theInMemoryRegistryIsRefusedWhenEtcdHoldsTheRegistrations() throws Exception {
+    try (EtcdProcess etcd = new EtcdProcess()) {
+      assertThatThrownBy(() -> TestGateway.start("""
+          config: { etcd: { endpoints: [%s] } }
+          upstreams: [{ name: users, discovery: { type: registry, service: users } }]
+          """.formatted(etcd.url())))
+          .hasMessageContaining("upstreams[0].discovery.type")
+          .hasMessageContaining("use type etcd");
     }
   }
 
