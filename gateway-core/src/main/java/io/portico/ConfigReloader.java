@@ -11,11 +11,15 @@ import io.portico.config.ValidatedConfig;
 import io.portico.spi.ConfigStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,6 +60,9 @@ public final class ConfigReloader {
   private volatile boolean storeSynced;
   private Future<ValidatedConfig> applying;
   private AutoCloseable watcher;
+  private final List<RevisionWaiter> waiters = new ArrayList<>();
+
+  private record RevisionWaiter(long revision, Promise<Boolean> promise) {}
 
   /**
    * @param first the running config, built from {@code files} and {@code overlay}
@@ -129,6 +136,24 @@ public final class ConfigReloader {
     propagation.written(revision, startNanos);
   }
 
+  /**
+   * Completes with true once this gateway runs a config that includes store revision
+   * {@code revision}, or with false after {@code timeout} (the store went away, or the config at
+   * that revision was rejected as a whole). Lets an admin write answer after its own gateway
+   * applied it.
+   */
+  public Future<Boolean> awaitRevision(long revision, Duration timeout) {
+    Promise<Boolean> promise = Promise.promise();
+    synchronized (waiters) {
+      if (revisionOf(current) >= revision) {
+        return Future.succeededFuture(true);
+      }
+      waiters.add(new RevisionWaiter(revision, promise));
+    }
+    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> promise.tryComplete(false));
+    return promise.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
   /** A new store snapshot (from any thread): builds and applies the config it gives. */
   void onStoreSnapshot(ConfigStore.Snapshot snapshot) {
     pending.set(snapshot);
@@ -195,6 +220,19 @@ public final class ConfigReloader {
       long revision = (long) revisionOf(next);
       storeSynced |= revision > 0;
       propagation.applied(revision, sinceNanos);
+      List<RevisionWaiter> reached = new ArrayList<>();
+      synchronized (waiters) {
+        for (Iterator<RevisionWaiter> it = waiters.iterator(); it.hasNext(); ) {
+          RevisionWaiter waiter = it.next();
+          if (waiter.revision() <= revision) {
+            reached.add(waiter);
+            it.remove();
+          } else if (waiter.promise().future().isComplete()) {
+            it.remove(); // timed out
+          }
+        }
+      }
+      reached.forEach(w -> w.promise().tryComplete(true));
     }
   }
 

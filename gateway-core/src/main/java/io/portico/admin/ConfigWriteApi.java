@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,8 @@ import java.util.Set;
  * the change as the config it would give (the files with the store's entries and this change laid
  * over them, validated like files), and only then writes it to the config store, on the condition
  * that the entry is still as this gateway last saw it. Every replica, this one included, applies
- * it from the store's watch.
+ * it from the store's watch; the answer waits (up to 5 s) until this gateway runs the written
+ * revision ({@code "applied": true}), so a client's next request or write sees its own change.
  *
  * <ul>
  *   <li>400: the object is invalid; every error with its field path relative to the object
@@ -33,6 +35,9 @@ import java.util.Set;
  * </ul>
  */
 final class ConfigWriteApi {
+  /** How long an answer waits for this gateway to run what it wrote. */
+  private static final Duration APPLY_WAIT = Duration.ofSeconds(5);
+
   private final ConfigReloader reloader;
   private final ConfigStoreLink link;
 
@@ -147,10 +152,12 @@ final class ConfigWriteApi {
       return;
     }
     reloader.written(write.revision(), start);
-    AdminApi.json(request, status, new JsonObject()
-        .put("key", write.key())
-        .put("revision", write.revision())
-        .put("status", request.method() == HttpMethod.DELETE ? "deleted" : "written"));
+    AdminReplies.onContext(reloader.awaitRevision(write.revision(), APPLY_WAIT), applied -> AdminApi.json(request, status,
+        new JsonObject()
+            .put("key", write.key())
+            .put("revision", write.revision())
+            .put("status", request.method() == HttpMethod.DELETE ? "deleted" : "written")
+            .put("applied", applied.succeeded() && applied.result())));
   }
 
   static JsonArray errors(List<ConfigError> errors) {

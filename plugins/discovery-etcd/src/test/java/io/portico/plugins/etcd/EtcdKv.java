@@ -45,4 +45,10 @@ final class EtcdKv {
   static String route(String pathPrefix, String upstream) {
     return "{\"match\":{\"path-prefix\":\"" + pathPrefix + "\"},\"upstream\":\"" + upstream + "\"}";
   }
+
+  /** A route with an answer timeout (a change that keeps the match). */
+  static String route(String pathPrefix, String upstream, String timeout) {
+    return "{\"match\":{\"path-prefix\":\"" + pathPrefix + "\"},\"upstream\":\"" + upstream
+        + "\",\"timeout\":\"" + timeout + "\"}";
+  }
 }
