@@ -156,8 +156,8 @@ public final class ConfigReloader {
 
   /** A new store snapshot (from any thread): builds and applies the config it gives. */
   void onStoreSnapshot(ConfigStore.Snapshot snapshot) {
+    pendingSince.compareAndSet(0, snapshot.receivedNanos()); // before the snapshot: a build that takes it finds its start
     pending.set(snapshot);
-    pendingSince.compareAndSet(0, snapshot.receivedNanos());
     if (storeBuildQueued.compareAndSet(false, true)) {
       build(false);
     }
