@@ -1,13 +1,21 @@
 package io.portico;
 
 import io.portico.admin.AdminServer;
+import io.portico.config.ConfigDocuments;
 import io.portico.config.ConfigException;
 import io.portico.config.ConfigLoader;
+import io.portico.config.StoreBinding;
+import io.portico.config.StoreOverlay;
 import io.portico.config.ValidatedConfig;
 import io.portico.observe.ProcessMetrics;
 import io.portico.plugin.PluginJars;
 import io.portico.plugin.PluginRegistry;
 import io.portico.plugin.PluginsDirectory;
+import io.portico.registry.InstanceRegistry;
+import io.portico.registry.LocalRegistry;
+import io.portico.registry.LocalRegistryDiscovery;
+import io.portico.registry.StoreRegistry;
+import io.portico.spi.ConfigStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -20,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A whole Portico process: the gateway on its config file, the admin server, and live reload
- * (file watch and {@code POST /admin/reload}). The command line and the test kit both start one.
+ * A whole Portico process: the gateway on its config file (and config store, when the file names
+ * one), the admin server, and live reload (file watch, store watch and {@code POST /admin/reload}).
+ * The command line and the test kit both start one.
  */
 public final class PorticoServer {
   private static final Logger log = LoggerFactory.getLogger(PorticoServer.class);
@@ -32,15 +41,19 @@ public final class PorticoServer {
   private final AdminServer admin;
   private final ConfigReloader reloader;
   private final ProcessMetrics processMetrics;
+  private final ConfigStoreLink store;
+  private final LocalRegistry localRegistry;
 
   private PorticoServer(Vertx vertx, boolean ownsVertx, Gateway gateway, AdminServer admin, ConfigReloader reloader,
-      ProcessMetrics processMetrics) {
+      ProcessMetrics processMetrics, ConfigStoreLink store, LocalRegistry localRegistry) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.gateway = gateway;
     this.admin = admin;
     this.reloader = reloader;
     this.processMetrics = processMetrics;
+    this.store = store;
+    this.localRegistry = localRegistry;
   }
 
   public static Builder builder() {
@@ -80,12 +93,24 @@ public final class PorticoServer {
     return reloader.reload();
   }
 
+  /** The config store this server follows, or {@code null} when the config names none. */
+  public ConfigStoreLink configStore() {
+    return store;
+  }
+
+  /** The running config: its version, revision and the store entries it left out. */
+  public ValidatedConfig currentConfig() {
+    return reloader.current();
+  }
+
   /** Drains in-flight requests (up to the drain timeout), then stops everything. */
   public Future<Void> stop() {
     return reloader.close()
         .compose(v -> gateway.shutdown(drainTimeout()))
         .compose(v -> admin.close())
         .andThen(v -> processMetrics.close())
+        .eventually(() -> store != null ? store.close() : Future.succeededFuture())
+        .andThen(v -> localRegistry.close())
         .eventually(() -> ownsVertx ? vertx.close() : Future.succeededFuture());
   }
 
@@ -96,6 +121,7 @@ public final class PorticoServer {
     private PluginRegistry registry;
     private UnaryOperator<ValidatedConfig> adjust = UnaryOperator.identity();
     private Function<Vertx, Future<Void>> beforeStart = v -> Future.succeededFuture();
+    private Duration storeWait = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -130,25 +156,59 @@ public final class PorticoServer {
     }
 
     /**
-     * Loads and validates the config on the calling thread (it reads files: never call this on an
-     * event loop), then starts the gateway and the admin server.
+     * How long start-up waits for the config store's first snapshot (5s by default). A store that
+     * does not answer in time is followed in the background: the gateway starts on its files and
+     * {@code /readyz} answers 503 until the store's entries are applied.
+     */
+    public Builder storeWait(Duration storeWait) {
+      this.storeWait = Objects.requireNonNull(storeWait, "storeWait");
+      return this;
+    }
+
+    /**
+     * Loads and validates the config on the calling thread (it reads files and waits for the
+     * config store's first snapshot: never call this on an event loop), then starts the gateway
+     * and the admin server.
      */
     public Future<PorticoServer> start() {
       Objects.requireNonNull(config, "config");
       PluginRegistry plugins;
+      LocalRegistry localRegistry = new LocalRegistry();
       try {
-        plugins = registry != null ? registry
+        PluginRegistry found = registry != null ? registry
             : PluginJars.registry(PluginsDirectory.of(config), Thread.currentThread().getContextClassLoader());
+        plugins = found.withEndpointSource(new LocalRegistryDiscovery(localRegistry));
       } catch (IllegalStateException e) {
         return Future.failedFuture(e);
       }
       ConfigLoader loader = new ConfigLoader(plugins);
       ValidatedConfig first;
+      ConfigDocuments documents;
+      ConfigStoreLink store = null;
+      ConfigStore.Snapshot firstSnapshot = null;
+      StoreOverlay overlay = null;
       try {
-        first = adjust.apply(loader.load(config));
+        documents = loader.read(config);
+        StoreBinding binding = loader.store(documents);
+        if (binding != null) {
+          store = ConfigStoreLink.open(binding);
+          firstSnapshot = store.awaitFirst(storeWait);
+          String origin = store.store().describe();
+          overlay = firstSnapshot == null ? StoreOverlay.empty(origin) : StoreOverlay.of(firstSnapshot, origin, null);
+        }
+        first = adjust.apply(loader.load(documents, config, overlay));
       } catch (ConfigException e) {
+        closeQuietly(store);
         return Future.failedFuture(new IllegalStateException("invalid config:\n" + e.getMessage(), e));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        closeQuietly(store);
+        return Future.failedFuture(e);
       }
+      ConfigStoreLink link = store;
+      StoreOverlay startOverlay = overlay;
+      ConfigStore.Snapshot usedSnapshot = firstSnapshot;
+      InstanceRegistry instances = link != null ? new StoreRegistry(link.type(), link.store()) : localRegistry;
       boolean owns = vertx == null;
       Vertx v = owns
           ? Vertx.vertx(new VertxOptions()
@@ -159,18 +219,29 @@ public final class PorticoServer {
           .compose(x -> Gateway.start(v, first))
           .compose(gateway -> {
             ProcessMetrics metrics = ProcessMetrics.bind(gateway.meterRegistry(), v);
-            ConfigReloader reloader = new ConfigReloader(v, loader, config, adjust, gateway, first);
-            return AdminServer.start(v, first.gateway().admin(), gateway, reloader, plugins)
+            ConfigReloader reloader = new ConfigReloader(v, loader, config, adjust, gateway, first, documents, startOverlay);
+            if (link != null) {
+              link.attach(reloader, usedSnapshot);
+            }
+            return AdminServer.start(v, first.gateway().admin(), gateway, reloader, plugins, link, instances)
                 .onFailure(e -> metrics.close())
-                .map(admin -> new PorticoServer(v, owns, gateway, admin, reloader, metrics))
+                .map(admin -> new PorticoServer(v, owns, gateway, admin, reloader, metrics, link, localRegistry))
                 .compose(server -> reloader.watchIfConfigured().map(server));
           })
           .onFailure(e -> {
             log.error("start failed: {}", e.getMessage());
+            closeQuietly(link);
+            localRegistry.close();
             if (owns) {
               v.close();
             }
           });
+    }
+
+    private static void closeQuietly(ConfigStoreLink store) {
+      if (store != null) {
+        store.close();
+      }
     }
   }
 }

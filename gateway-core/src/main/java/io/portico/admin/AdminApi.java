@@ -2,11 +2,15 @@ package io.portico.admin;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.portico.ConfigReloader;
+import io.portico.ConfigStoreLink;
 import io.portico.Gateway;
 import io.portico.config.ConfigError;
 import io.portico.config.ConfigException;
 import io.portico.config.ValidatedConfig;
+import io.portico.config.RejectedEntry;
 import io.portico.plugin.PluginRegistry;
+import io.portico.registry.InstanceRegistry;
+import io.portico.spi.ConfigStore;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
@@ -18,19 +22,38 @@ final class AdminApi {
   private final Gateway gateway;
   private final ConfigReloader reloader;
   private final SnapshotView view;
+  private final ConfigStoreLink store;
+  private final ConfigWriteApi writes;
+  private final RegistrationApi registrations;
 
   private final AdminStats stats;
 
-  AdminApi(io.vertx.core.Vertx vertx, Gateway gateway, ConfigReloader reloader, PluginRegistry registry) {
+  AdminApi(io.vertx.core.Vertx vertx, Gateway gateway, ConfigReloader reloader, PluginRegistry registry, ConfigStoreLink store,
+      InstanceRegistry instances) {
     this.stats = new AdminStats(vertx, gateway.meterRegistry());
     this.gateway = gateway;
     this.reloader = reloader;
     this.view = new SnapshotView(gateway, registry);
+    this.store = store;
+    this.writes = new ConfigWriteApi(reloader, store);
+    this.registrations = new RegistrationApi(instances);
   }
 
   void handle(HttpServerRequest request) {
     String path = request.path();
     boolean get = request.method() == HttpMethod.GET;
+    if (path.startsWith("/admin/routes/")) {
+      writes.handle(request, ConfigStore.Kind.ROUTE, path.substring("/admin/routes/".length()));
+      return;
+    }
+    if (path.startsWith("/admin/upstreams/")) {
+      writes.handle(request, ConfigStore.Kind.UPSTREAM, path.substring("/admin/upstreams/".length()));
+      return;
+    }
+    if (path.startsWith("/admin/services/")) {
+      registrations.handle(request, path.substring("/admin/services/".length()));
+      return;
+    }
     switch (path) {
       case "/healthz" -> json(request, 200, new JsonObject().put("status", "alive"));
       case "/readyz" -> readyz(request);
@@ -61,11 +84,19 @@ final class AdminApi {
     request.response().putHeader("content-type", "text/html; charset=utf-8").end(STATUS_PAGE);
   }
 
+  /**
+   * Ready once listeners are bound, plugins warmed up and, with a config store, a snapshot read
+   * from the store is running (a replica that started while the store was away serves its files
+   * but does not claim to be ready).
+   */
   private void readyz(HttpServerRequest request) {
-    boolean ready = gateway.ready().succeeded();
+    boolean started = gateway.ready().succeeded();
+    boolean synced = reloader.storeSynced();
+    boolean ready = started && synced;
     json(request, ready ? 200 : 503, new JsonObject()
-        .put("status", ready ? "ready" : "starting")
-        .put("config_version", reloader.current().version()));
+        .put("status", ready ? "ready" : started ? "config_store_syncing" : "starting")
+        .put("config_version", reloader.current().version())
+        .put("config_revision", reloader.current().revision()));
   }
 
   private void metrics(HttpServerRequest request) {
@@ -84,8 +115,17 @@ final class AdminApi {
         .put("version", current.version())
         .put("source", current.source())
         .put("applied_at", reloader.appliedAt().toString())
+        .put("revision", current.revision())
         .put("routes", current.gateway().routes().size())
         .put("upstreams", current.gateway().upstreams().size());
+    if (store != null) {
+      body.put("store", new JsonObject(new java.util.LinkedHashMap<>(store.status())).put("synced", reloader.storeSynced()));
+      JsonArray rejectedKeys = new JsonArray();
+      for (RejectedEntry entry : current.rejected()) {
+        rejectedKeys.add(new JsonObject().put("key", entry.key()).put("errors", ConfigWriteApi.errors(entry.errors())));
+      }
+      body.put("rejected_keys", rejectedKeys);
+    }
     ConfigException error = reloader.lastError();
     if (error != null) {
       body.put("last_rejected", errors(error));

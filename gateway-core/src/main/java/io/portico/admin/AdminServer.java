@@ -1,9 +1,11 @@
 package io.portico.admin;
 
 import io.portico.ConfigReloader;
+import io.portico.ConfigStoreLink;
 import io.portico.Gateway;
 import io.portico.config.AdminConfig;
 import io.portico.plugin.PluginRegistry;
+import io.portico.registry.InstanceRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -24,13 +26,20 @@ public final class AdminServer {
     this.server = server;
   }
 
-  public static Future<AdminServer> start(Vertx vertx, AdminConfig config, Gateway gateway, ConfigReloader reloader, PluginRegistry registry) {
+  /**
+   * Starts the admin server.
+   *
+   * @param store the config store that admin writes go to, or {@code null}
+   * @param instances where instances registered through the admin API are kept
+   */
+  public static Future<AdminServer> start(Vertx vertx, AdminConfig config, Gateway gateway, ConfigReloader reloader,
+      PluginRegistry registry, ConfigStoreLink store, InstanceRegistry instances) {
     String token = AdminToken.resolve(config.token());
     if (token == null && !isLoopback(config.host())) {
       return Future.failedFuture(new IllegalStateException(
           "admin binds to " + config.host() + ", which is not loopback: set admin.token"));
     }
-    AdminApi api = new AdminApi(vertx, gateway, reloader, registry);
+    AdminApi api = new AdminApi(vertx, gateway, reloader, registry, store, instances);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
     server.requestHandler(request -> {
       if (request.path().startsWith("/admin/") && !AdminToken.accepts(token, request)) {

@@ -2,6 +2,8 @@ package io.portico.cli;
 
 import io.portico.config.ConfigValidateCommand;
 import io.portico.plugin.PluginRegistry;
+import io.portico.registry.LocalRegistry;
+import io.portico.registry.LocalRegistryDiscovery;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +27,7 @@ final class ValidateCommand implements Command {
     if (parsed.positional().size() != 1) {
       throw new IllegalArgumentException("give exactly one config file or directory");
     }
-    return new ConfigValidateCommand(PluginRegistry.load(Thread.currentThread().getContextClassLoader())).run(Path.of(parsed.positional().get(0)), out, err);
+    return new ConfigValidateCommand(PluginRegistry.load(Thread.currentThread().getContextClassLoader())
+        .withEndpointSource(new LocalRegistryDiscovery(new LocalRegistry()))).run(Path.of(parsed.positional().get(0)), out, err);
   }
 }

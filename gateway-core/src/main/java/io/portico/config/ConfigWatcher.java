@@ -35,6 +35,12 @@ public final class ConfigWatcher {
     void onError(ConfigException error);
   }
 
+  /** Validates the documents read after an edit (runs on a worker thread). */
+  @FunctionalInterface
+  public interface Validation {
+    ValidatedConfig validate(ConfigDocuments documents) throws ConfigException;
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
 
   private final Vertx vertx;
@@ -42,6 +48,7 @@ public final class ConfigWatcher {
   private final Path configPath;
   private final long intervalMillis;
   private final Listener listener;
+  private final Validation validation;
   private final AtomicBoolean polling = new AtomicBoolean();
   private final AtomicLong polls = new AtomicLong();
   private volatile Context context;
@@ -59,11 +66,21 @@ public final class ConfigWatcher {
   }
 
   public ConfigWatcher(Vertx vertx, ConfigLoader loader, Path configPath, Duration interval, Listener listener) {
+    this(vertx, loader, configPath, interval, null, listener);
+  }
+
+  /**
+   * A watcher whose edits are validated by {@code validation} (the files with the config store's
+   * entries laid over them, say) instead of the loader's validation of the files alone.
+   */
+  public ConfigWatcher(Vertx vertx, ConfigLoader loader, Path configPath, Duration interval, Validation validation,
+      Listener listener) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.loader = Objects.requireNonNull(loader, "loader");
     this.configPath = Objects.requireNonNull(configPath, "configPath");
     this.intervalMillis = Math.max(10, interval.toMillis());
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.validation = validation != null ? validation : documents -> this.loader.load(documents, this.configPath);
   }
 
   /**
@@ -161,7 +178,7 @@ public final class ConfigWatcher {
       return Outcome.NONE;
     }
     try {
-      ValidatedConfig config = loader.load(attempt.documents(), configPath);
+      ValidatedConfig config = validation.validate(attempt.documents());
       runningVersion = config.version();
       return new Outcome(config, null);
     } catch (ConfigException e) {

@@ -1,5 +1,6 @@
 package io.portico.plugin;
 
+import io.portico.spi.ConfigStoreFactory;
 import io.portico.spi.EndpointSourceFactory;
 import io.portico.spi.PluginApi;
 import io.portico.spi.PluginFactory;
@@ -49,6 +50,8 @@ public final class PluginJars {
     Map<String, String> origins = new HashMap<>();
     ServiceLoader.load(PluginFactory.class, parent).forEach(f -> add(plugins, origins, f, "the gateway"));
     ServiceLoader.load(EndpointSourceFactory.class, parent).forEach(f -> sources.add((EndpointSourceFactory<?, ?>) f));
+    List<ConfigStoreFactory<?>> stores = new ArrayList<>();
+    ServiceLoader.load(ConfigStoreFactory.class, parent).forEach(f -> stores.add((ConfigStoreFactory<?>) f));
     for (Path jar : jars(dir)) {
       URLClassLoader loader = loaderFor(jar, parent);
       try {
@@ -65,6 +68,11 @@ public final class PluginJars {
             sources.add(provider.get());
           }
         }
+        for (ServiceLoader.Provider<ConfigStoreFactory> provider : ServiceLoader.load(ConfigStoreFactory.class, loader).stream().toList()) {
+          if (provider.type().getClassLoader() == loader) {
+            stores.add(provider.get());
+          }
+        }
       } catch (ServiceConfigurationError | LinkageError e) {
         throw new IllegalStateException(jar + ": cannot load its plugins (built against an incompatible plugin API "
             + "or missing a dependency?): " + e, e);
@@ -73,7 +81,7 @@ public final class PluginJars {
       }
       log.info("loaded plugin jar {}", jar);
     }
-    return PluginRegistry.of(plugins, sources);
+    return PluginRegistry.of(plugins, sources, stores);
   }
 
   private static void add(List<PluginFactory<?>> plugins, Map<String, String> origins, PluginFactory<?> factory, String origin) {

@@ -1,5 +1,6 @@
 package io.portico.plugin;
 
+import io.portico.spi.ConfigStoreFactory;
 import io.portico.spi.EndpointSourceFactory;
 import io.portico.spi.PluginFactory;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The plugin factories and discovery factories a gateway knows, by name. Found with {@link
+ * The plugin factories, discovery factories and config stores a gateway knows, by name. Found with {@link
  * ServiceLoader} on one or more class loaders (the application's, then one per drop-in plugin
  * jar); a name declared by two classes is an error naming both.
  *
@@ -39,10 +40,13 @@ public final class PluginRegistry {
 
   private final Map<String, PluginFactory<?>> plugins;
   private final Map<String, EndpointSourceFactory<?, ?>> endpointSources;
+  private final Map<String, ConfigStoreFactory<?>> configStores;
 
-  private PluginRegistry(Map<String, PluginFactory<?>> plugins, Map<String, EndpointSourceFactory<?, ?>> endpointSources) {
+  private PluginRegistry(Map<String, PluginFactory<?>> plugins, Map<String, EndpointSourceFactory<?, ?>> endpointSources,
+      Map<String, ConfigStoreFactory<?>> configStores) {
     this.plugins = Collections.unmodifiableMap(plugins);
     this.endpointSources = Collections.unmodifiableMap(endpointSources);
+    this.configStores = Collections.unmodifiableMap(configStores);
   }
 
   /** The factories declared in {@code META-INF/services} visible to {@code loader}. */
@@ -60,28 +64,49 @@ public final class PluginRegistry {
   public static PluginRegistry load(List<ClassLoader> loaders) {
     List<PluginFactory<?>> plugins = new ArrayList<>();
     List<EndpointSourceFactory<?, ?>> sources = new ArrayList<>();
+    List<ConfigStoreFactory<?>> stores = new ArrayList<>();
     for (ClassLoader loader : loaders) {
       try {
         ServiceLoader.load(PluginFactory.class, loader).forEach(f -> plugins.add((PluginFactory<?>) f));
         ServiceLoader.load(EndpointSourceFactory.class, loader).forEach(f -> sources.add((EndpointSourceFactory<?, ?>) f));
+        ServiceLoader.load(ConfigStoreFactory.class, loader).forEach(f -> stores.add((ConfigStoreFactory<?>) f));
       } catch (ServiceConfigurationError e) {
         throw new IllegalStateException("cannot load plugins: " + e.getMessage(), e);
       }
     }
-    return of(plugins, sources);
+    return of(plugins, sources, stores);
   }
 
   /** A registry of the given factories, checked like {@link #load(List)}. */
   public static PluginRegistry of(Collection<? extends PluginFactory<?>> plugins,
       Collection<? extends EndpointSourceFactory<?, ?>> endpointSources) {
+    return of(plugins, endpointSources, List.of());
+  }
+
+  /** A registry of the given factories and config stores, checked like {@link #load(List)}. */
+  public static PluginRegistry of(Collection<? extends PluginFactory<?>> plugins,
+      Collection<? extends EndpointSourceFactory<?, ?>> endpointSources, Collection<? extends ConfigStoreFactory<?>> configStores) {
     List<String> problems = new ArrayList<>();
     Map<String, PluginFactory<?>> byName = index(plugins, PluginFactory::name, "plugin", problems);
     Map<String, EndpointSourceFactory<?, ?>> byType = index(endpointSources, EndpointSourceFactory::type, "discovery type", problems);
+    Map<String, ConfigStoreFactory<?>> stores = index(configStores, ConfigStoreFactory::type, "config store", problems);
     if (!problems.isEmpty()) {
       throw new IllegalStateException(String.join("; ", problems));
     }
-    LOG.debug("plugins {}, discovery types {}", byName.keySet(), byType.keySet());
-    return new PluginRegistry(byName, byType);
+    LOG.debug("plugins {}, discovery types {}, config stores {}", byName.keySet(), byType.keySet(), stores.keySet());
+    return new PluginRegistry(byName, byType, stores);
+  }
+
+  /**
+   * This registry with one more discovery type, one that belongs to a single gateway (the
+   * in-memory registry of instances registered through its admin API).
+   *
+   * @throws IllegalStateException when the type is taken
+   */
+  public PluginRegistry withEndpointSource(EndpointSourceFactory<?, ?> factory) {
+    List<EndpointSourceFactory<?, ?>> sources = new ArrayList<>(endpointSources.values());
+    sources.add(factory);
+    return of(plugins.values(), sources, configStores.values());
   }
 
   private static <F> Map<String, F> index(Collection<? extends F> factories, Function<F, String> name, String kind, List<String> problems) {
@@ -109,6 +134,16 @@ public final class PluginRegistry {
   /** The discovery factory of {@code type} ({@code etcd}). */
   public Optional<EndpointSourceFactory<?, ?>> endpointSource(String type) {
     return Optional.ofNullable(endpointSources.get(type));
+  }
+
+  /** The config store of {@code type} ({@code etcd}). */
+  public Optional<ConfigStoreFactory<?>> configStore(String type) {
+    return Optional.ofNullable(configStores.get(type));
+  }
+
+  /** Config store types, sorted. */
+  public Set<String> configStoreTypes() {
+    return configStores.keySet();
   }
 
   /** Every plugin factory, in chain order. */

@@ -78,8 +78,7 @@ public final class TestGateway implements AutoCloseable {
     AdminConfig admin = new AdminConfig("127.0.0.1", 0, g.admin().token());
     GatewayConfig adjusted = new GatewayConfig(listen, admin, g.config(), g.discovery(), g.trustedProxies(),
         g.pluginsDir(), g.limits(), g.drainTimeout(), g.upstreams(), g.routes(), g.plugins());
-    return new ValidatedConfig(adjusted, config.routePlugins(), config.version(), config.source(), config.baseDir(),
-        config.upstreamDiscovery());
+    return config.withGateway(adjusted);
   }
 
   public int port() {
@@ -117,6 +116,11 @@ public final class TestGateway implements AutoCloseable {
   /** A GET on the admin port. */
   public TestResponse admin(String path) {
     return new TestRequest(client, adminPort(), HttpMethod.GET, path).send();
+  }
+
+  /** A request to the admin port, to build and {@link TestRequest#send() send}. */
+  public TestRequest adminRequest(HttpMethod method, String path) {
+    return new TestRequest(client, adminPort(), method, path);
   }
 
   /** Replaces the config file and reloads it; fails when the new config is rejected. */

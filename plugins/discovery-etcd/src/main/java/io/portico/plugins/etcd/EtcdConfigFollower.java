@@ -1,0 +1,244 @@
+package io.portico.plugins.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.portico.spi.ConfigStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the config keys under the prefix: reads {@code routes/}, {@code upstreams/} and
+ * {@code plugins} at one revision, delivers them, then watches the prefix from that revision + 1
+ * so no change in between is missed. Each watch response that touches config keys delivers a new
+ * complete snapshot; registrations under {@code services/} are ignored.
+ *
+ * <p>A watch that fails (etcd unreachable) or is cancelled (its revision was compacted) is
+ * dropped, and everything is read again after a backoff of 250 ms doubling to 5 s: the gateway
+ * keeps its last config meanwhile and catches up from the full read. Each read or watch belongs to
+ * a generation; callbacks of an abandoned generation are ignored.
+ */
+final class EtcdConfigFollower {
+  private static final Logger log = LoggerFactory.getLogger(EtcdConfigFollower.class);
+  private static final ScheduledExecutorService RETRY = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "portico-etcd-config");
+    t.setDaemon(true);
+    return t;
+  });
+  private static final long READ_TIMEOUT_SECONDS = 5;
+
+  private final Client client;
+  private final EtcdKeys keys;
+  private final Map<String, ConfigStore.Entry> entries = new TreeMap<>();
+  private final AtomicLong fullReads = new AtomicLong();
+  private final AtomicLong compactions = new AtomicLong();
+  private ConfigStore.Listener listener;
+  private Watch.Watcher watcher;
+  private int generation;
+  private long retryMillis = 250;
+  private volatile long revision;
+  private volatile boolean watching;
+  private volatile String lastError;
+  private volatile boolean closed;
+  /** Runs between a full read and its watch; tests slip writes and a compaction in here. */
+  volatile LongFunction<CompletableFuture<Void>> beforeWatch = revision -> CompletableFuture.completedFuture(null);
+
+  EtcdConfigFollower(Client client, EtcdKeys keys) {
+    this.client = client;
+    this.keys = keys;
+  }
+
+  synchronized void start(ConfigStore.Listener target) {
+    if (listener != null) {
+      throw new IllegalStateException("already following");
+    }
+    listener = target;
+    read();
+  }
+
+  private record Read(long revision, List<KeyValue> kvs) {}
+
+  private synchronized void read() {
+    if (closed) {
+      return;
+    }
+    int readGeneration = ++generation;
+    KV kv = client.getKVClient();
+    kv.get(bytes(keys.routes()), GetOption.builder().isPrefix(true).build()).thenCompose(routes -> {
+      long at = routes.getHeader().getRevision();
+      GetOption atRevision = GetOption.builder().isPrefix(true).withRevision(at).build();
+      CompletableFuture<GetResponse> upstreams = kv.get(bytes(keys.upstreams()), atRevision);
+      CompletableFuture<GetResponse> plugins = kv.get(bytes(keys.plugins()), GetOption.builder().withRevision(at).build());
+      return upstreams.thenCombine(plugins, (u, p) -> {
+        List<KeyValue> all = new ArrayList<>(routes.getKvs());
+        all.addAll(u.getKvs());
+        all.addAll(p.getKvs());
+        return new Read(at, all);
+      });
+    }).orTimeout(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((read, failure) -> {
+      if (failure != null) {
+        retry(readGeneration, "reading " + keys.prefix() + " failed: " + message(failure));
+      } else {
+        delivered(readGeneration, read);
+      }
+    });
+  }
+
+  private void delivered(int readGeneration, Read read) {
+    long received = System.nanoTime();
+    synchronized (this) {
+      if (readGeneration != generation || closed) {
+        return;
+      }
+      entries.clear();
+      for (KeyValue kv : read.kvs()) {
+        String key = text(kv.getKey());
+        entries.put(key, keys.entry(key, text(kv.getValue()), kv.getModRevision()));
+      }
+      fullReads.incrementAndGet();
+      retryMillis = 250;
+      lastError = null;
+      publish(read.revision(), received, true);
+    }
+    beforeWatch.apply(read.revision()).whenComplete((v, e) -> watch(readGeneration, read.revision() + 1));
+  }
+
+  private synchronized void watch(int watchGeneration, long fromRevision) {
+    if (watchGeneration != generation || closed) {
+      return;
+    }
+    watcher = client.getWatchClient().watch(bytes(keys.prefix()),
+        WatchOption.builder().isPrefix(true).withRevision(fromRevision).build(),
+        Watch.listener(response -> onEvents(watchGeneration, response), error -> onWatchError(watchGeneration, error)));
+    watching = true;
+  }
+
+  private synchronized void onEvents(int watchGeneration, WatchResponse response) {
+    long received = System.nanoTime();
+    if (watchGeneration != generation || closed) {
+      return;
+    }
+    long last = 0;
+    for (WatchEvent event : response.getEvents()) {
+      KeyValue kv = event.getKeyValue();
+      String key = text(kv.getKey());
+      if (keys.kindOf(key) == null) {
+        continue;
+      }
+      if (event.getEventType() == WatchEvent.EventType.PUT) {
+        entries.put(key, keys.entry(key, text(kv.getValue()), kv.getModRevision()));
+      } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
+        entries.remove(key);
+      }
+      last = kv.getModRevision();
+    }
+    if (last > 0) {
+      publish(last, received, false);
+    }
+  }
+
+  private void onWatchError(int watchGeneration, Throwable error) {
+    boolean compacted = error instanceof CompactedException;
+    if (compacted) {
+      compactions.incrementAndGet();
+    }
+    String why = compacted
+        ? "watch cancelled: revision compacted (oldest kept " + ((CompactedException) error).getCompactedRevision() + "); reading everything again"
+        : "watch failed: " + message(error);
+    // jetcd calls this holding its watch lock, which closing a watcher takes too: leave its thread first
+    RETRY.execute(() -> retry(watchGeneration, why));
+  }
+
+  /** Drops the current read or watch and reads everything again later; the last snapshot keeps serving. */
+  private void retry(int failedGeneration, String why) {
+    long delay;
+    ConfigStore.Listener target;
+    synchronized (this) {
+      if (failedGeneration != generation || closed) {
+        return;
+      }
+      generation++;
+      stopWatching();
+      lastError = why;
+      delay = retryMillis;
+      retryMillis = Math.min(5_000, retryMillis * 2);
+      target = listener;
+    }
+    log.warn("etcd config {}: {}; reading again in {} ms", keys.prefix(), why, delay);
+    target.onUnavailable(why);
+    RETRY.schedule(this::read, delay, TimeUnit.MILLISECONDS);
+  }
+
+  /** Reads everything again now, as after a reconnect (for tests and operators). */
+  synchronized void resync() {
+    if (closed) {
+      return;
+    }
+    generation++;
+    stopWatching();
+    read();
+  }
+
+  private void publish(long atRevision, long receivedNanos, boolean fullRead) {
+    revision = atRevision;
+    listener.onSnapshot(new ConfigStore.Snapshot(atRevision, new ArrayList<>(entries.values()), receivedNanos, fullRead));
+  }
+
+  private void stopWatching() {
+    watching = false;
+    if (watcher != null) {
+      Watch.Watcher w = watcher;
+      watcher = null;
+      w.close();
+    }
+  }
+
+  Map<String, Object> status() {
+    Map<String, Object> status = new TreeMap<>();
+    status.put("revision", revision);
+    status.put("watching", watching);
+    status.put("full_reads", fullReads.get());
+    status.put("compacted_watches", compactions.get());
+    if (lastError != null) {
+      status.put("last_error", lastError);
+    }
+    return status;
+  }
+
+  synchronized void close() {
+    closed = true;
+    stopWatching();
+  }
+
+  private static String message(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return cause instanceof java.util.concurrent.TimeoutException ? "no answer within " + READ_TIMEOUT_SECONDS + "s" : String.valueOf(cause.getMessage());
+  }
+
+  static ByteSequence bytes(String text) {
+    return ByteSequence.from(text, StandardCharsets.UTF_8);
+  }
+
+  private static String text(ByteSequence bytes) {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+}
