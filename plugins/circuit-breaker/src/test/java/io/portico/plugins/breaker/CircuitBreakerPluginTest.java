@@ -157,4 +157,27 @@ class CircuitBreakerPluginTest {
       timers.close();
     }
   }
+
+  @Test
+  void clientsThatLeaveDoNotCountAsUpstreamFailures() throws Exception {
+    backend = TestBackend.start(request -> {
+      if (!request.path().contains("hang")) {
+        request.response().end("ok");
+      } // else never answers: the client gives up first
+    });
+    start("{ failures: 2, reset: 30s }");
+    for (int i = 1; i <= 3; i++) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+        socket.getOutputStream().write("GET /orders/hang HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        int seen = i;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> backend.requestCount() == seen);
+      } // the client leaves while the upstream has not answered
+    }
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> gateway.server().gateway().inFlight() == 0);
+
+    assertThat(gateway.get("/orders/ok").status()).isEqualTo(200);
+    assertThat(backend.requestCount()).isEqualTo(4);
+    assertThat(gateway.admin("/admin/routes").bodyAsString()).contains("\"state\" : \"closed\"");
+  }
 }
