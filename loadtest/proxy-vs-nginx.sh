@@ -64,10 +64,10 @@ printf 'plugins: { metrics: {} }\n' >> "$work/stats.yaml"
 
 nginx -c "$work/backend/nginx.conf" & pids+=($!)
 nginx -c "$work/proxy/nginx.conf" & pids+=($!)
-java ${JAVA_OPTS:-} -jar "$jar" run --config "$work/portico.yaml" > "$work/portico.log" 2>&1 & pids+=($!)
+java ${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m} -jar "$jar" run --config "$work/portico.yaml" > "$work/portico.log" 2>&1 & pids+=($!)
 targets="nginx portico"
 if [ "${WITH_STATS:-}" = 1 ]; then
-  java ${JAVA_OPTS:-} -jar "$jar" run --config "$work/stats.yaml" > "$work/stats.log" 2>&1 & pids+=($!)
+  java ${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m} -jar "$jar" run --config "$work/stats.yaml" > "$work/stats.log" 2>&1 & pids+=($!)
   targets="nginx portico stats"
   for i in $(seq 1 100); do curl -fs "http://127.0.0.1:$stats_admin/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 fi

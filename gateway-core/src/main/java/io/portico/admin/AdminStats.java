@@ -3,7 +3,7 @@ package io.portico.admin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,14 +17,16 @@ import java.util.concurrent.TimeUnit;
  * Per-route figures over the last minute for {@code GET /admin/stats} and the status page: request
  * rate, error rate, p50 and p99. Read from the meters of the {@code metrics} plugin
  * ({@code portico.request.duration}, {@code portico.requests}); without that plugin there are no
- * figures. Cumulative counts are sampled every 5 seconds on the admin server's event loop, so a
- * rate covers up to the last 60 seconds.
+ * figures. Cumulative counts and histogram buckets are sampled every 5 seconds on the admin
+ * server's event loop, so a figure covers up to the last 60 seconds. The percentiles are estimated
+ * from the window's bucket counts by linear interpolation within a bucket, as Prometheus's
+ * {@code histogram_quantile} does: nothing beyond the buckets is recorded per request.
  */
 final class AdminStats {
   private static final long SAMPLE_MILLIS = 5_000;
   private static final int SAMPLES = 13; // 12 intervals: one minute
 
-  private record Sample(long atMillis, Map<String, double[]> countsByRoute) {}
+  private record Sample(long atMillis, Map<String, double[]> countsByRoute, Map<String, CountAtBucket[]> bucketsByRoute) {}
 
   private final MeterRegistry registry;
   private final Deque<Sample> samples = new ArrayDeque<>();
@@ -47,8 +49,17 @@ final class AdminStats {
     return counts;
   }
 
+  /** Cumulative histogram buckets of each route's request duration. */
+  private Map<String, CountAtBucket[]> buckets() {
+    Map<String, CountAtBucket[]> buckets = new HashMap<>();
+    for (Timer timer : registry.find("portico.request.duration").timers()) {
+      buckets.put(timer.getId().getTag("route"), timer.takeSnapshot().histogramCounts());
+    }
+    return buckets;
+  }
+
   private synchronized void sample() {
-    samples.addLast(new Sample(System.currentTimeMillis(), counts()));
+    samples.addLast(new Sample(System.currentTimeMillis(), counts(), buckets()));
     while (samples.size() > SAMPLES) {
       samples.removeFirst();
     }
@@ -71,8 +82,12 @@ final class AdminStats {
           .put("requests_total", (long) nowCounts[0])
           .put("rate_per_second", seconds > 0 ? requests / seconds : 0)
           .put("error_rate", requests > 0 ? errors / requests : 0);
-      for (ValueAtPercentile p : timer.takeSnapshot().percentileValues()) {
-        entry.put(p.percentile() == 0.5 ? "p50_ms" : "p99_ms", p.value(TimeUnit.MILLISECONDS));
+      CountAtBucket[] nowBuckets = timer.takeSnapshot().histogramCounts();
+      CountAtBucket[] thenBuckets = oldest == null ? null : oldest.bucketsByRoute().get(route);
+      double[] window = Percentiles.window(nowBuckets, thenBuckets);
+      if (window != null) {
+        entry.put("p50_ms", Percentiles.estimate(nowBuckets, window, 0.5));
+        entry.put("p99_ms", Percentiles.estimate(nowBuckets, window, 0.99));
       }
       routes.add(entry);
     }

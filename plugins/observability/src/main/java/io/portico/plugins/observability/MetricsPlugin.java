@@ -24,7 +24,7 @@ final class MetricsPlugin implements Plugin {
       HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.OPTIONS, HttpMethod.CONNECT, HttpMethod.TRACE);
   private static final String[] CLASSES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
   private static final Duration[] BUCKETS = {
-      Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+      Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
       Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
       Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
@@ -45,10 +45,7 @@ final class MetricsPlugin implements Plugin {
     this.duration = Timer.builder("portico.request.duration")
         .description("whole exchange, from request head to the last byte of the answer")
         .tag("route", route)
-        .serviceLevelObjectives(BUCKETS)
-        .publishPercentiles(0.5, 0.99) // for /admin/stats; decays over the last minute
-        .distributionStatisticExpiry(Duration.ofMinutes(1))
-        .distributionStatisticBufferLength(3)
+        .serviceLevelObjectives(BUCKETS) // /admin/stats estimates p50 and p99 from these buckets
         .register(registry);
     this.bytesIn = Counter.builder("portico.request.body").description("request body bytes received from clients").baseUnit("bytes").tag("route", route).register(registry);
     this.bytesOut = Counter.builder("portico.response.body").description("response body bytes sent to clients").baseUnit("bytes").tag("route", route).register(registry);

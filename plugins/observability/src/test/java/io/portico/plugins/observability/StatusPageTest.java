@@ -44,6 +44,8 @@ class StatusPageTest {
       }
       JsonObject stats = gateway.admin("/admin/stats").json();
       assertThat(stats.getJsonArray("routes").getJsonObject(0).getLong("requests_total")).isEqualTo(20);
+      JsonObject route = stats.getJsonArray("routes").getJsonObject(0);
+      assertThat(route.getDouble("p50_ms")).isPositive().isLessThanOrEqualTo(route.getDouble("p99_ms"));
 
       Process chrome = new ProcessBuilder(browser.get(), "--headless", "--no-sandbox", "--disable-gpu",
           "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
