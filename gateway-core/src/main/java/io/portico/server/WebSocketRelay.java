@@ -37,7 +37,10 @@ final class WebSocketRelay {
 
   /** Whether the request asks for a WebSocket. */
   static boolean isUpgrade(ProxyExchange exchange) {
-    return exchange.request.canUpgradeToWebSocket();
+    // the full check parses Connection and Upgrade: only worth it when an upgrade is asked for
+    return exchange.request.method() == io.vertx.core.http.HttpMethod.GET
+        && exchange.request.headers().contains(io.vertx.core.http.HttpHeaders.UPGRADE)
+        && exchange.request.canUpgradeToWebSocket();
   }
 
   void start() {
