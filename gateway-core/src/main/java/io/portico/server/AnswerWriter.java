@@ -63,7 +63,7 @@ final class AnswerWriter {
   /** Completes the head of an upstream answer; the body is relayed after. */
   static HttpServerResponse startUpstreamBody(ProxyExchange exchange) {
     HttpServerResponse response = finishHead(exchange);
-    if (!response.headers().contains("content-length") && mayHaveBody(exchange)) {
+    if (!response.headers().contains(KnownHeaders.CONTENT_LENGTH) && mayHaveBody(exchange)) {
       response.setChunked(true);
     }
     return response;

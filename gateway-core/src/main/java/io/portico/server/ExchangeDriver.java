@@ -257,7 +257,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
       exchange.trace.bytesSent = relay.sent();
     }
     call.recordBytes();
-    if (headWritten && "close".equals(exchange.request.response().headers().get("connection"))) {
+    if (headWritten && "close".equals(exchange.request.response().headers().get(KnownHeaders.CONNECTION))) {
       exchange.request.connection().close();
     }
     exchange.loop.runtime.exchangeEnded();

@@ -17,6 +17,7 @@ final class Loop {
   final RequestIds ids;
   final GatewayRuntime runtime;
   final Deadlines deadlines;
+  final PeerAddresses peers = new PeerAddresses();
 
   Loop(int index, Context context, UpstreamClients clients, GatewayRuntime runtime) {
     this.index = index;

@@ -113,7 +113,7 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   @Override
   public String scheme() {
     if (trustedPeer) {
-      String forwarded = request.getHeader("x-forwarded-proto");
+      String forwarded = request.getHeader(KnownHeaders.X_FORWARDED_PROTO);
       if (forwarded != null) {
         return forwarded;
       }
@@ -124,14 +124,14 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   @Override
   public String clientIp() {
     if (clientIp == null) {
-      clientIp = snapshot.trustedProxies().clientIp(peerIp(), trustedPeer, request.getHeader("x-forwarded-for"));
+      clientIp = snapshot.trustedProxies().clientIp(peerIp(), trustedPeer, request.getHeader(KnownHeaders.X_FORWARDED_FOR));
     }
     return clientIp;
   }
 
   String peerIp() {
     if (peerIp == null) {
-      peerIp = request.remoteAddress().hostAddress();
+      peerIp = loop.peers.ip(request.remoteAddress());
     }
     return peerIp;
   }

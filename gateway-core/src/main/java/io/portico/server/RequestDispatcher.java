@@ -25,7 +25,7 @@ final class RequestDispatcher {
 
   void handle(HttpServerRequest request) {
     RuntimeSnapshot snapshot = loop.runtime.snapshot();
-    String requestId = loop.ids.resolve(request.getHeader("x-request-id"));
+    String requestId = loop.ids.resolve(request.getHeader(KnownHeaders.X_REQUEST_ID));
     if (request.version() == HttpVersion.HTTP_2 && request.headers().size() > loop.runtime.limits().maxHeaders()) {
       reject(request, ErrorCatalog.TOO_MANY_HEADERS, requestId);
       return;

@@ -10,7 +10,7 @@ final class RequestFraming {
 
   /** The declared {@code Content-Length}, or -1 when there is none (or it is not a number). */
   static long declaredLength(HttpServerRequest request) {
-    String value = request.getHeader("content-length");
+    String value = request.getHeader(KnownHeaders.CONTENT_LENGTH);
     if (value == null) {
       return -1;
     }
@@ -36,7 +36,7 @@ final class RequestFraming {
       return declared > 0;
     }
     if (request.version() != HttpVersion.HTTP_2) {
-      return request.getHeader("transfer-encoding") != null;
+      return request.getHeader(KnownHeaders.TRANSFER_ENCODING) != null;
     }
     HttpMethod method = request.method();
     return !request.isEnded() && method != HttpMethod.GET && method != HttpMethod.HEAD
@@ -45,7 +45,7 @@ final class RequestFraming {
 
   /** Whether the client waits for {@code 100 Continue} before sending its body. */
   static boolean expectsContinue(HttpServerRequest request) {
-    String expect = request.getHeader("expect");
+    String expect = request.getHeader(KnownHeaders.EXPECT);
     return expect != null && expect.equalsIgnoreCase("100-continue") && request.version() == HttpVersion.HTTP_1_1;
   }
 }

@@ -17,9 +17,9 @@ final class ConnectionTokens {
 
   /** The names the first {@code Connection} header of {@code headers} declares. */
   static String[] first(MultiMap headers) {
-    String value = headers.get("connection");
-    if (value == null) {
-      return NONE;
+    String value = headers.get(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION);
+    if (value == null || isStandard(value)) {
+      return NONE; // the usual case: no names, nothing to split
     }
     List<String> names = add(value, null);
     return names == null ? NONE : names.toArray(NONE);
