@@ -37,6 +37,9 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   CompiledRoute route;
   private String upstreamPath;
   private String host;
+  /** Marks a request without a query in {@link #query}: an identity check, never shown. */
+  private static final String NO_QUERY = new String("");
+  private String query;
   private String clientIp;
   private String peerIp;
   private MultiMap upstreamHeaders;
@@ -87,7 +90,14 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
 
   @Override
   public String query() {
-    return request.query();
+    String known = query;
+    if (known == null) {
+      // Vert.x caches a present query but parses the URI again on each call when there is none
+      String parsed = request.query();
+      known = parsed == null ? NO_QUERY : parsed;
+      query = known;
+    }
+    return known == NO_QUERY ? null : known;
   }
 
   @Override
