@@ -62,6 +62,11 @@ final class ConfigWriteApi {
           + "store: set config.etcd; without one, edit the config files and POST /admin/reload");
       return;
     }
+    if (link.store().readOnly()) {
+      AdminReplies.error(request, 405, "read_only_store", "the config store (" + link.store().describe() + ") is read-only: "
+          + noun + "s come from " + link.type() + "; change them there");
+      return;
+    }
     long start = System.nanoTime();
     if (request.method() == HttpMethod.PUT) {
       AdminReplies.jsonBody(request).onSuccess(body -> put(request, kind, name, body, start));
@@ -145,6 +150,10 @@ final class ConfigWriteApi {
   private void answer(HttpServerRequest request, ConfigStore.Write write, Throwable failure, long start, int status) {
     if (failure instanceof ConfigStore.StaleWriteException stale) {
       AdminReplies.error(request, 409, "conflict", stale.getMessage());
+      return;
+    }
+    if (failure instanceof UnsupportedOperationException readOnly) {
+      AdminReplies.error(request, 405, "read_only_store", readOnly.getMessage());
       return;
     }
     if (failure != null) {

@@ -111,7 +111,7 @@ public final class ConfigLoader {
   }
 
   /**
-   * The config store the documents name in {@code config.etcd}, or {@code null}; only the
+   * The config store the documents name in {@code config.etcd} or {@code config.kubernetes}, or {@code null}; only the
    * {@code config} block is looked at.
    *
    * @throws ConfigException when that block is invalid or names a store that is not installed
@@ -150,7 +150,7 @@ public final class ConfigLoader {
     new RouteChecks(problems, new UpstreamChecks(problems).check(upstreams)).check(routes);
     Map<String, DiscoveryBinding> bindings = new DiscoveryBinder(registry, problems).bind(discovery, upstreams);
     if (store != null) {
-      checkLocalRegistry(upstreams, bindings, problems);
+      checkLocalRegistry(upstreams, bindings, store.type(), problems);
     }
     Map<String, List<PluginBinding>> chains = new PluginChains(registry, problems).build(globalPlugins, routes);
     if (!problems.isEmpty() || base == null) {
@@ -176,7 +176,7 @@ public final class ConfigLoader {
       return discovery;
     }
     Map<String, ConfigNode> withStore = new LinkedHashMap<>(discovery);
-    withStore.put(store.type(), settings.etcd());
+    withStore.put(store.type(), settings.store(store.type()));
     return withStore;
   }
 
@@ -185,13 +185,15 @@ public final class ConfigLoader {
    * not kept in memory: an upstream following the in-memory registry would stay empty.
    */
   private static void checkLocalRegistry(List<UpstreamConfig> upstreams, Map<String, DiscoveryBinding> bindings,
-      ConfigProblems problems) {
+      String storeType, ConfigProblems problems) {
     for (int i = 0; i < upstreams.size(); i++) {
       UpstreamConfig upstream = upstreams.get(i);
       DiscoveryBinding binding = upstream != null && upstream.name() != null ? bindings.get(upstream.name()) : null;
       if (binding != null && LOCAL_REGISTRY.equals(binding.factory().type())) {
         problems.add(NodePaths.key(NodePaths.key(NodePaths.index("upstreams", i), "discovery"), "type"),
-            "with config.etcd, instances registered through the admin API are kept in etcd: use type etcd");
+            StoreBinder.ETCD.equals(storeType)
+                ? "with config.etcd, instances registered through the admin API are kept in etcd: use type etcd"
+                : "with config." + storeType + ", instances registered through the admin API go to the config store, which does not keep them");
       }
     }
   }

@@ -131,6 +131,17 @@ public interface ConfigStore {
   /** Removes a registration at once ({@link Write#existed()} tells whether there was one). */
   Future<Write> deregister(String service, String instanceId);
 
+  /**
+   * Whether the store only follows config written elsewhere (Kubernetes HTTPRoutes, say): the admin
+   * API then refuses route and upstream writes at once, and {@link #put}, {@link #delete},
+   * {@link #register} and {@link #deregister} fail with {@link UnsupportedOperationException}.
+   *
+   * @since 1.3
+   */
+  default boolean readOnly() {
+    return false;
+  }
+
   /** Where the store is, for messages: {@code etcd http://10.0.0.5:2379 /portico/}. */
   String describe();
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code discovery: { type: kubernetes }}: routes straight to the ready pod endpoints of a Service,
@@ -50,7 +51,7 @@ public final class KubernetesDiscoveryFactory implements EndpointSourceFactory<K
   @Override
   public synchronized EndpointSource create(KubernetesSettings settings, KubernetesUpstream config, PluginContext context) {
     KubernetesSettings s = settings != null ? settings : new KubernetesSettings(null, null, null, null);
-    KubernetesClient client = clients.computeIfAbsent(s, k -> client(k, context));
+    KubernetesClient client = clients.computeIfAbsent(s, k -> client(k, context::resolvePath));
     String namespace = config.namespace() != null ? config.namespace()
         : s.namespace() != null ? s.namespace() : podNamespace();
     String key = System.identityHashCode(client) + "/" + namespace;
@@ -65,11 +66,12 @@ public final class KubernetesDiscoveryFactory implements EndpointSourceFactory<K
     }
   }
 
-  private static KubernetesClient client(KubernetesSettings settings, PluginContext context) {
+  /** An API client for these settings; {@code resolve} turns the kubeconfig setting into a file. */
+  static KubernetesClient client(KubernetesSettings settings, Function<String, Path> resolve) {
     Config base;
     if (settings.kubeconfig() != null) {
       try {
-        base = Config.fromKubeconfig(Files.readString(context.resolvePath(settings.kubeconfig())));
+        base = Config.fromKubeconfig(Files.readString(resolve.apply(settings.kubeconfig())));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read kubeconfig " + settings.kubeconfig(), e);
       }
@@ -86,7 +88,8 @@ public final class KubernetesDiscoveryFactory implements EndpointSourceFactory<K
     return new KubernetesClientBuilder().withConfig(config.build()).build();
   }
 
-  private static String podNamespace() {
+  /** The pod's own namespace (service account), else {@code default}. */
+  static String podNamespace() {
     try {
       return Files.isReadable(POD_NAMESPACE) ? Files.readString(POD_NAMESPACE).trim() : "default";
     } catch (IOException e) {
