@@ -59,7 +59,7 @@ final class ConfigWriteApi {
     }
     if (link == null || reloader.overlay() == null) {
       AdminReplies.error(request, 409, "no_config_store", noun + "s are written through the admin API only to a config "
-          + "store: set config.etcd; without one, edit the config files and POST /admin/reload");
+          + "store: set config.etcd (config.kubernetes is read-only); without one, edit the config files and POST /admin/reload");
       return;
     }
     if (link.store().readOnly()) {

@@ -6,7 +6,7 @@ public final class PluginApi {
    * {@code major.minor}: a plugin built against the same major and a minor not newer than the
    * running gateway's loads; anything else is refused with an error naming the jar.
    */
-  public static final String VERSION = "1.2";
+  public static final String VERSION = "1.3";
 
   private PluginApi() {}
 }
