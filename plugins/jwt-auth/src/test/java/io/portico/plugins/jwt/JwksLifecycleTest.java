@@ -8,7 +8,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.portico.testkit.TestBackend;
 import io.portico.testkit.TestGateway;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -86,18 +87,20 @@ class JwksLifecycleTest {
 
   @Test
   void readyOnlyOnceTheKeysAreFetched() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    try (Idp idp = new Idp(); TestBackend backend = TestBackend.start()) {
+    // the IdP's port is held by a bound socket that does not listen: fetches are refused, and no
+    // other socket of this machine can take the port before the IdP starts on it
+    try (Idp idp = new Idp(); TestBackend backend = TestBackend.start();
+        SocketChannel reserved = SocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+      int port = ((InetSocketAddress) reserved.getLocalAddress()).getPort();
       idp.stop(); // the IdP is not up yet when the gateway starts
       try (TestGateway gateway = TestGateway.start(gatewayConfig(backend.address(), "http://127.0.0.1:" + port + "/jwks.json"))) {
         assertThat(gateway.admin("/readyz").status()).isEqualTo(503);
+        reserved.close();
         idp.start(port);
         await().atMost(Duration.ofSeconds(15)).until(() -> gateway.admin("/readyz").status() == 200);
         assertThat(gateway.get("/api/x", "Authorization", "Bearer " + idp.token("a", c -> { })).status()).isEqualTo(200);
       }
     }
   }
+
 }
