@@ -1,5 +1,7 @@
 package io.portico.balance;
 
+import io.portico.config.NetSyntax;
+import io.portico.route.CookieHeader;
 import io.portico.spi.Exchange;
 import io.vertx.core.MultiMap;
 import java.util.List;
@@ -34,7 +36,7 @@ public abstract sealed class HashKey {
     }
     int colon = spec.indexOf(':');
     String name = colon < 0 ? "" : spec.substring(colon + 1);
-    if (!isToken(name)) {
+    if (!NetSyntax.isToken(name)) {
       return null;
     }
     return switch (spec.substring(0, Math.max(colon, 0))) {
@@ -54,21 +56,6 @@ public abstract sealed class HashKey {
 
   private static long nonZero(long hash) {
     return hash == NONE ? 1 : hash;
-  }
-
-  private static boolean isToken(String name) {
-    if (name.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean token = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-      if (!token) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static final class Header extends HashKey {

@@ -11,32 +11,19 @@ import java.util.List;
  */
 public final class SmoothWeightedBalancer implements Balancer {
   private final Endpoint[] endpoints;
-  private final int[] weights;
-  private final int[] current;
-  private final int total;
+  private final SmoothWeights sequence;
 
   public SmoothWeightedBalancer(List<Endpoint> endpoints) {
     this.endpoints = endpoints.toArray(new Endpoint[0]);
-    this.weights = new int[this.endpoints.length];
-    this.current = new int[this.endpoints.length];
-    int sum = 0;
+    long[] weights = new long[this.endpoints.length];
     for (int i = 0; i < weights.length; i++) {
       weights[i] = this.endpoints[i].weight();
-      sum += weights[i];
     }
-    this.total = sum;
+    this.sequence = new SmoothWeights(weights);
   }
 
   @Override
   public Endpoint pick(Exchange exchange) {
-    int best = 0;
-    for (int i = 0; i < current.length; i++) {
-      current[i] += weights[i];
-      if (current[i] > current[best]) {
-        best = i;
-      }
-    }
-    current[best] -= total;
-    return endpoints[best];
+    return endpoints[sequence.next()];
   }
 }

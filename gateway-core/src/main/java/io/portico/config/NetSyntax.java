@@ -4,7 +4,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Syntax checks for host names, HTTP methods, header names and IP ranges in config, without any lookup. */
-final class NetSyntax {
+public final class NetSyntax {
 
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Pattern IPV4 = Pattern.compile(
@@ -31,7 +31,8 @@ final class NetSyntax {
   }
 
   /** An HTTP token (RFC 9110 §5.6.2): what a header or cookie name may be. */
-  static boolean isToken(String name) {
+  /** Whether {@code name} is an RFC 9110 token (a valid header or cookie name). */
+  public static boolean isToken(String name) {
     return TOKEN.matcher(name).matches();
   }
 

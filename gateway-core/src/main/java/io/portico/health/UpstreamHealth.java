@@ -33,6 +33,8 @@ public final class UpstreamHealth {
 
   private final String upstream;
   private final OutlierConfig outlier;
+  /** {@code outlier.statuses} unboxed: read on every answer. */
+  private final int[] failureStatuses;
   private final int panicThreshold;
   private final long slowStartNanos;
   private final BalancerFactory balancer;
@@ -52,6 +54,7 @@ public final class UpstreamHealth {
       MeterRegistry registry, Consumer<EndpointSet> sink) {
     this.upstream = config.name();
     this.outlier = config.outlier();
+    this.failureStatuses = outlier.statuses().stream().mapToInt(Integer::intValue).toArray();
     this.panicThreshold = config.panicThreshold();
     this.slowStartNanos = config.slowStart().toNanos();
     this.balancer = balancer;
@@ -141,11 +144,13 @@ public final class UpstreamHealth {
 
   /** A try to the endpoint got an answer with {@code status}. */
   public void answered(EndpointState state, int status) {
-    if (!outlier.statuses().isEmpty() && outlier.statuses().contains(status)) {
-      failed(state);
-    } else {
-      state.success();
+    for (int failure : failureStatuses) {
+      if (failure == status) {
+        failed(state);
+        return;
+      }
     }
+    state.success();
   }
 
   private synchronized void eject(EndpointState state) {

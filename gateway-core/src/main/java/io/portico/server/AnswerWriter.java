@@ -5,6 +5,7 @@ import io.portico.upstream.HeaderPolicy;
 import io.portico.upstream.ProxiedResponse;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -63,7 +64,7 @@ final class AnswerWriter {
   /** Completes the head of an upstream answer; the body is relayed after. */
   static HttpServerResponse startUpstreamBody(ProxyExchange exchange) {
     HttpServerResponse response = finishHead(exchange);
-    if (!response.headers().contains(KnownHeaders.CONTENT_LENGTH) && mayHaveBody(exchange)) {
+    if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH) && mayHaveBody(exchange)) {
       response.setChunked(true);
     }
     return response;

@@ -9,6 +9,7 @@ import io.portico.upstream.ProxiedResponse;
 import io.portico.upstream.ResponseRelay;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -257,7 +258,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
       exchange.trace.bytesSent = relay.sent();
     }
     call.recordBytes();
-    if (headWritten && "close".equals(exchange.request.response().headers().get(KnownHeaders.CONNECTION))) {
+    if (headWritten && "close".equals(exchange.request.response().headers().get(HttpHeaders.CONNECTION))) {
       exchange.request.connection().close();
     }
     exchange.loop.runtime.exchangeEnded();

@@ -123,7 +123,7 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   @Override
   public String scheme() {
     if (trustedPeer) {
-      String forwarded = request.getHeader(KnownHeaders.X_FORWARDED_PROTO);
+      String forwarded = request.getHeader(HeaderPolicy.X_FORWARDED_PROTO);
       if (forwarded != null) {
         return forwarded;
       }
@@ -134,7 +134,7 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   @Override
   public String clientIp() {
     if (clientIp == null) {
-      clientIp = snapshot.trustedProxies().clientIp(peerIp(), trustedPeer, request.getHeader(KnownHeaders.X_FORWARDED_FOR));
+      clientIp = snapshot.trustedProxies().clientIp(peerIp(), trustedPeer, request.getHeader(HeaderPolicy.X_FORWARDED_FOR));
     }
     return clientIp;
   }

@@ -4,6 +4,7 @@ import io.portico.route.BadPathException;
 import io.portico.route.PathNormalizer;
 import io.portico.route.RouteMatch;
 import io.portico.spi.Reply;
+import io.portico.upstream.HeaderPolicy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -25,7 +26,7 @@ final class RequestDispatcher {
 
   void handle(HttpServerRequest request) {
     RuntimeSnapshot snapshot = loop.runtime.snapshot();
-    String requestId = loop.ids.resolve(request.getHeader(KnownHeaders.X_REQUEST_ID));
+    String requestId = loop.ids.resolve(request.getHeader(HeaderPolicy.X_REQUEST_ID));
     if (request.version() == HttpVersion.HTTP_2 && request.headers().size() > loop.runtime.limits().maxHeaders()) {
       reject(request, ErrorCatalog.TOO_MANY_HEADERS, requestId);
       return;

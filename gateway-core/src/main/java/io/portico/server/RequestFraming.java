@@ -1,5 +1,6 @@
 package io.portico.server;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -10,7 +11,7 @@ final class RequestFraming {
 
   /** The declared {@code Content-Length}, or -1 when there is none (or it is not a number). */
   static long declaredLength(HttpServerRequest request) {
-    String value = request.getHeader(KnownHeaders.CONTENT_LENGTH);
+    String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (value == null) {
       return -1;
     }
@@ -36,7 +37,7 @@ final class RequestFraming {
       return declared > 0;
     }
     if (request.version() != HttpVersion.HTTP_2) {
-      return request.getHeader(KnownHeaders.TRANSFER_ENCODING) != null;
+      return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
     }
     HttpMethod method = request.method();
     return !request.isEnded() && method != HttpMethod.GET && method != HttpMethod.HEAD
@@ -45,7 +46,7 @@ final class RequestFraming {
 
   /** Whether the client waits for {@code 100 Continue} before sending its body. */
   static boolean expectsContinue(HttpServerRequest request) {
-    String expect = request.getHeader(KnownHeaders.EXPECT);
+    String expect = request.getHeader(HttpHeaders.EXPECT);
     return expect != null && expect.equalsIgnoreCase("100-continue") && request.version() == HttpVersion.HTTP_1_1;
   }
 }

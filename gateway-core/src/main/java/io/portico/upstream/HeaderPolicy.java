@@ -13,10 +13,11 @@ import java.util.Map;
  * sent are kept only when the client is a trusted proxy, otherwise they are dropped and replaced.
  */
 public final class HeaderPolicy {
-  static final String X_FORWARDED_FOR = "x-forwarded-for";
-  static final String X_FORWARDED_PROTO = "x-forwarded-proto";
-  static final String X_FORWARDED_HOST = "x-forwarded-host";
-  static final String X_REQUEST_ID = "x-request-id";
+  // pre-encoded: looked up or set on every exchange, so no lookup hashes the name again
+  public static final CharSequence X_FORWARDED_FOR = io.vertx.core.http.HttpHeaders.createOptimized("x-forwarded-for");
+  public static final CharSequence X_FORWARDED_PROTO = io.vertx.core.http.HttpHeaders.createOptimized("x-forwarded-proto");
+  public static final CharSequence X_FORWARDED_HOST = io.vertx.core.http.HttpHeaders.createOptimized("x-forwarded-host");
+  public static final CharSequence X_REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("x-request-id");
 
   private HeaderPolicy() {}
 
@@ -105,7 +106,7 @@ public final class HeaderPolicy {
     return HeaderNames.isHopByHop(name);
   }
 
-  private static String joined(MultiMap headers, String name) {
+  private static String joined(MultiMap headers, CharSequence name) {
     String first = headers.get(name);
     if (first == null) {
       return null;

@@ -1,5 +1,6 @@
 package io.portico.route.split;
 
+import io.portico.route.CookieHeader;
 import io.portico.route.RouteRequest;
 import java.util.Map;
 
@@ -57,7 +58,7 @@ public final class CanaryRule<T> {
         return false;
       }
       for (int i = 0; i < cookieNames.length; i++) {
-        if (!valueMatches(cookieValues[i], Cookies.value(cookies, cookieNames[i]))) {
+        if (!valueMatches(cookieValues[i], CookieHeader.value(cookies, cookieNames[i]))) {
           return false;
         }
       }

@@ -1,5 +1,6 @@
 package io.portico.route.split;
 
+import io.portico.balance.SmoothWeights;
 import io.portico.route.RouteRequest;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,15 +24,11 @@ public final class TrafficSplit<T> {
     }
   }
 
-  // a loop's scores are followed by this many unused slots, so that two loops' scores never share
-  // a cache line (the arrays are allocated one after the other)
-  private static final int PADDING = 8;
-
   private final Object[] canaryRules;
   private final Object[] targets;
   private final long[] weights;
   private final long total;
-  private final long[][] scores;
+  private final SmoothWeights[] sequences;
 
   /**
    * @param split the weighted targets, at least one
@@ -52,9 +49,9 @@ public final class TrafficSplit<T> {
       sum += weights[i];
     }
     this.total = sum;
-    this.scores = new long[Math.max(loops, 1)][];
-    for (int i = 0; i < scores.length; i++) {
-      scores[i] = new long[targets.length + PADDING];
+    this.sequences = new SmoothWeights[Math.max(loops, 1)];
+    for (int i = 0; i < sequences.length; i++) {
+      sequences[i] = new SmoothWeights(weights);
     }
   }
 
@@ -80,19 +77,7 @@ public final class TrafficSplit<T> {
     if (targets.length == 1) {
       return (T) targets[0];
     }
-    return (T) targets[loop >= 0 && loop < scores.length ? smooth(scores[loop]) : random()];
-  }
-
-  private int smooth(long[] current) {
-    int best = 0;
-    for (int i = 0; i < targets.length; i++) {
-      current[i] += weights[i];
-      if (current[i] > current[best]) {
-        best = i;
-      }
-    }
-    current[best] -= total;
-    return best;
+    return (T) targets[loop >= 0 && loop < sequences.length ? sequences[loop].next() : random()];
   }
 
   private int random() {

@@ -3,6 +3,7 @@ package io.portico.route.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portico.route.CookieHeader;
 import io.portico.route.RouteRequest;
 import io.vertx.core.http.HttpMethod;
 import java.util.HashMap;
@@ -113,14 +114,14 @@ class TrafficSplitTest {
 
   @Test
   void cookiesAreFoundByExactNameAmongOthers() {
-    assertThat(Cookies.value("beta=1", "beta")).isEqualTo("1");
-    assertThat(Cookies.value("a=1;beta=2; c=3", "beta")).isEqualTo("2");
-    assertThat(Cookies.value("a=1; beta=\"3\" ", "beta")).isEqualTo("3");
-    assertThat(Cookies.value("xbeta=1; betax=2", "beta")).isNull();
-    assertThat(Cookies.value("a=beta=1", "beta")).isNull();
-    assertThat(Cookies.value("Beta=1", "beta")).isNull();
-    assertThat(Cookies.value("beta=", "beta")).isEmpty();
-    assertThat(Cookies.value("", "beta")).isNull();
+    assertThat(CookieHeader.value("beta=1", "beta")).isEqualTo("1");
+    assertThat(CookieHeader.value("a=1;beta=2; c=3", "beta")).isEqualTo("2");
+    assertThat(CookieHeader.value("a=1; beta=\"3\" ", "beta")).isEqualTo("3");
+    assertThat(CookieHeader.value("xbeta=1; betax=2", "beta")).isNull();
+    assertThat(CookieHeader.value("a=beta=1", "beta")).isNull();
+    assertThat(CookieHeader.value("Beta=1", "beta")).isNull();
+    assertThat(CookieHeader.value("beta=", "beta")).isEmpty();
+    assertThat(CookieHeader.value("", "beta")).isNull();
   }
 
   @Test
