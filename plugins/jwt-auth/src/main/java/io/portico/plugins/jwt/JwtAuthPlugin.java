@@ -21,6 +21,8 @@ final class JwtAuthPlugin implements Plugin {
   private static final String REALM = "Bearer realm=\"portico\"";
   private static final Reply MISSING = Reply.error(401, "missing_token", "a bearer token is required")
       .withHeader("WWW-Authenticate", REALM);
+  private static final Reply TWO_CREDENTIALS = Reply.error(400, "invalid_request", "more than one credential")
+      .withHeader("WWW-Authenticate", REALM + ", error=\"invalid_request\", error_description=\"more than one credential\"");
 
   private final JwtAuthConfig config;
   private final TokenVerifier verifier;
@@ -28,13 +30,16 @@ final class JwtAuthPlugin implements Plugin {
   private final Cache<String, VerifiedToken> verified;
   private final Counter accepted;
   private final Counter refused;
+  private final Counter unavailable;
 
-  JwtAuthPlugin(JwtAuthConfig config, TokenVerifier verifier, List<KeySource> sources, Counter accepted, Counter refused) {
+  JwtAuthPlugin(JwtAuthConfig config, TokenVerifier verifier, List<KeySource> sources, Counter accepted, Counter refused,
+      Counter unavailable) {
     this.config = config;
     this.verifier = verifier;
     this.sources = sources;
     this.accepted = accepted;
     this.refused = refused;
+    this.unavailable = unavailable;
     this.verified = Caffeine.newBuilder()
         .maximumSize(config.cacheSize())
         .expireAfter(new Expiry<String, VerifiedToken>() {
@@ -61,6 +66,9 @@ final class JwtAuthPlugin implements Plugin {
   public Future<Decision> onRequest(Exchange exchange) {
     MultiMap headers = exchange.requestHeaders();
     config.claimsToHeaders().values().forEach(headers::remove); // never trust the client's copies
+    if (TokenExtractor.count(exchange, config) > 1) {
+      return refuse(TWO_CREDENTIALS); // one would be verified, the other forwarded unchecked
+    }
     String token = TokenExtractor.extract(exchange, config);
     if (token == null) {
       return anonymousAllowed(exchange.path()) ? Decision.CONTINUE : refuse(MISSING);
@@ -77,8 +85,13 @@ final class JwtAuthPlugin implements Plugin {
         verified.put(token, ok);
         return admitNow(exchange, ok);
       }
+      Rejection rejection = (Rejection) outcome;
+      if (rejection.kind() == Rejection.Kind.UNAVAILABLE) {
+        unavailable.increment();
+        return unavailable(rejection);
+      }
       refused.increment();
-      return invalid((Rejection) outcome);
+      return invalid(rejection);
     });
   }
 
@@ -113,10 +126,18 @@ final class JwtAuthPlugin implements Plugin {
   }
 
   private static Reply invalid(Rejection rejection) {
-    String error = rejection.insufficientScope() ? "insufficient_scope" : "invalid_token";
+    boolean scope = rejection.kind() == Rejection.Kind.INSUFFICIENT_SCOPE;
+    String error = scope ? "insufficient_scope" : "invalid_token";
     String challenge = REALM + ", error=\"" + error + "\", error_description=\"" + rejection.description() + "\"";
-    return Reply.error(rejection.insufficientScope() ? 403 : 401, error, rejection.description())
+    return Reply.error(scope ? 403 : 401, error, rejection.description())
         .withHeader("WWW-Authenticate", challenge);
+  }
+
+  /** The token may well be valid: say so with a 503 a client retries, never a 401 that ends its session. */
+  private static Reply unavailable(Rejection rejection) {
+    return Reply.error(503, "jwks_unavailable", rejection.description())
+        .withHeader("Retry-After", Long.toString(rejection.retryAfterSeconds()))
+        .withHeader("WWW-Authenticate", REALM);
   }
 
   @Override
