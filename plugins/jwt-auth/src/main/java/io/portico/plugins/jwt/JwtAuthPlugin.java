@@ -10,7 +10,9 @@ import io.portico.spi.Plugin;
 import io.portico.spi.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,7 +82,7 @@ final class JwtAuthPlugin implements Plugin {
     if (cached != null && cached.notBeforeMillis() <= System.currentTimeMillis()) {
       return admit(exchange, cached);
     }
-    return verifier.verify(token).map(outcome -> {
+    return onLoop(exchange, verifier.verify(token)).map(outcome -> {
       if (outcome instanceof VerifiedToken ok) {
         verified.put(token, ok);
         return admitNow(exchange, ok);
@@ -93,6 +95,19 @@ final class JwtAuthPlugin implements Plugin {
       refused.increment();
       return invalid(rejection);
     });
+  }
+
+  /**
+   * A verification that waited for a key fetch completes on the fetch's thread: come back to the
+   * exchange's event loop before touching the exchange.
+   */
+  private static Future<Object> onLoop(Exchange exchange, Future<Object> outcome) {
+    if (outcome.isComplete()) {
+      return outcome;
+    }
+    Promise<Object> back = Promise.promise();
+    outcome.onComplete(ar -> exchange.context().runOnContext(v -> back.handle(ar)));
+    return back.future();
   }
 
   private boolean anonymousAllowed(String path) {
@@ -138,6 +153,13 @@ final class JwtAuthPlugin implements Plugin {
     return Reply.error(503, "jwks_unavailable", rejection.description())
         .withHeader("Retry-After", Long.toString(rejection.retryAfterSeconds()))
         .withHeader("WWW-Authenticate", REALM);
+  }
+
+  /** Each issuer's key set (for JWKS sources: where from, how old, failing or not). */
+  @Override
+  public Map<String, Object> status() {
+    List<Map<String, Object>> keys = sources.stream().map(KeySource::status).filter(m -> !m.isEmpty()).toList();
+    return keys.isEmpty() ? Map.of() : Map.of("jwks", keys);
   }
 
   @Override

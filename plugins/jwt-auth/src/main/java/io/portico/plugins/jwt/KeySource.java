@@ -2,6 +2,7 @@ package io.portico.plugins.jwt;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import io.vertx.core.Future;
+import java.util.Map;
 
 /** Where an issuer's verification keys come from. Implementations are thread-safe. */
 interface KeySource {
@@ -29,6 +30,11 @@ interface KeySource {
   /** Completes once keys are available. */
   default Future<Void> ready() {
     return Future.succeededFuture();
+  }
+
+  /** State worth showing at {@code /admin/routes}; empty for keys known at load. Cheap, thread-safe. */
+  default Map<String, Object> status() {
+    return Map.of();
   }
 
   default void close() {}

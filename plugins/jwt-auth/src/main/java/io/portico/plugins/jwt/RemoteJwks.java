@@ -11,6 +11,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +39,7 @@ final class RemoteJwks implements KeySource {
   private static final Pattern MAX_AGE = Pattern.compile("max-age=(\\d+)");
   private static final long MAX_RETRY_MILLIS = 10_000;
 
-  private record Snapshot(JWKSet keys, long fetchedAtMillis) {}
+  private record Snapshot(JWKSet keys, long fetchedAtMillis, boolean fromCache) {}
 
   private final Vertx vertx;
   private final WebClient client;
@@ -99,7 +101,7 @@ final class RemoteJwks implements KeySource {
         long age = System.currentTimeMillis() - entry.writtenAtMillis();
         if (age > maxAgeMillis) {
           log.warn("JWKS cache {} is older than jwks-max-age ({} s); not used", cache.path(), age / 1000);
-        } else if (snapshot.compareAndSet(null, new Snapshot(entry.keys(), entry.writtenAtMillis()))) {
+        } else if (snapshot.compareAndSet(null, new Snapshot(entry.keys(), entry.writtenAtMillis(), true))) {
           log.info("JWKS {}: serving the key set cached in {} ({} s old) until the IdP answers", uri, cache.path(), age / 1000);
           firstKeys.tryComplete();
         }
@@ -138,7 +140,7 @@ final class RemoteJwks implements KeySource {
   }
 
   private void fetched(JWKSet keys, HttpResponse<Buffer> response) {
-    snapshot.set(new Snapshot(keys, System.currentTimeMillis()));
+    snapshot.set(new Snapshot(keys, System.currentTimeMillis(), false));
     fetchedOk.increment();
     int failed = failures.getAndSet(0);
     if (failed > 0) {
@@ -251,6 +253,23 @@ final class RemoteJwks implements KeySource {
   public long retryAfterSeconds() {
     long millis = nextAttemptAtMillis - System.currentTimeMillis();
     return Math.max(1, (millis + 999) / 1000);
+  }
+
+  @Override
+  public Map<String, Object> status() {
+    Snapshot s = snapshot.get();
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("jwks_uri", uri);
+    status.put("keys", s == null ? "none" : tooOld(s) ? "expired" : s.fromCache() ? "cached" : "fetched");
+    if (s != null) {
+      status.put("age_seconds", (System.currentTimeMillis() - s.fetchedAtMillis()) / 1000);
+    }
+    int failed = failures.get();
+    if (failed > 0) {
+      status.put("failed_attempts", failed);
+      status.put("next_attempt_in_seconds", retryAfterSeconds());
+    }
+    return status;
   }
 
   @Override

@@ -64,6 +64,7 @@ class JwksCacheTest {
       try (TestGateway restarted = TestGateway.start(yaml)) {
         await().atMost(Duration.ofSeconds(10)).until(() -> restarted.admin("/readyz").status() == 200);
         assertThat(call(restarted, fresh(idp)).status()).isEqualTo(200);
+        assertThat(restarted.admin("/admin/routes").bodyAsString()).contains("\"keys\" : \"cached\"");
         String forged = Idp.sign(Idp.newKey("k1"), new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), "u", c -> { });
         assertThat(call(restarted, forged).status()).as("a forged token against the cached set").isEqualTo(401);
         assertThat(backend.requestCount()).isEqualTo(2);

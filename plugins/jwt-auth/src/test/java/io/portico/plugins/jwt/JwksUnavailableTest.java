@@ -81,6 +81,7 @@ class JwksUnavailableTest {
         assertInvalid(call(gateway, idp.token("a", c -> c.audience("billing"))), "wrong audience");
         assertInvalid(call(gateway, "eyJhbGciOiJSUzI1NiJ9.e30.@@@"), "malformed");
         assertThat(gateway.admin("/readyz").status()).isEqualTo(503);
+        assertThat(gateway.admin("/admin/routes").bodyAsString()).contains("\"keys\" : \"none\"", "\"failed_attempts\"");
         assertThat(backend.requestCount()).isZero();
 
         TestResponse last = call(gateway, fresh(idp));
@@ -103,6 +104,7 @@ class JwksUnavailableTest {
         assertThat(unexpected.get()).as("an answer other than 503 or 200 while the keys came").isNull();
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.admin("/readyz").status() == 200);
         assertThat(call(gateway, fresh(idp)).status()).isEqualTo(200);
+        assertThat(gateway.admin("/admin/routes").bodyAsString()).contains("\"keys\" : \"fetched\"").doesNotContain("failed_attempts");
       }
     }
   }
