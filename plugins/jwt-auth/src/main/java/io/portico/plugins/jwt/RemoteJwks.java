@@ -78,7 +78,8 @@ final class RemoteJwks implements KeySource {
         .tag("route", route).tag("jwks", uri).register(meters);
     this.started = Future.any(Future.all(cacheRead.future(), firstAttempt.future()), firstKeys.future()).mapEmpty();
     loadCache();
-    fetch().onComplete(ar -> firstAttempt.tryComplete());
+    // the cache first (a small local read): the first fetch's outcome is then judged knowing it
+    cacheRead.future().onComplete(read -> fetch().onComplete(ar -> firstAttempt.tryComplete()));
   }
 
   private double ageSeconds() {
