@@ -96,14 +96,14 @@ final class TokenExtractor {
   }
 
   private static int queryTokens(String query) {
-    if (query == null || query.isEmpty()) {
-      return 0;
+    if (query == null || query.indexOf(QUERY_TOKEN) < 0 && query.indexOf('%') < 0) {
+      return 0; // the common case, without splitting the query
     }
     int count = 0;
     for (String pair : query.split("&")) {
       int eq = pair.indexOf('=');
       String name = eq < 0 ? pair : pair.substring(0, eq);
-      if (name.equals(QUERY_TOKEN) || (name.indexOf('%') >= 0 || name.indexOf('+') >= 0) && decoded(name).equals(QUERY_TOKEN)) {
+      if (name.equals(QUERY_TOKEN) || name.indexOf('%') >= 0 && decoded(name).equals(QUERY_TOKEN)) {
         count++;
       }
     }
