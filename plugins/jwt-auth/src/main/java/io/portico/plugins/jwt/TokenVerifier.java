@@ -23,11 +23,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks a compact JWS per RFC 8725: canonical base64url parts first ({@link CanonicalJws}),
- * only the configured algorithms, never {@code none}, the key
- * type must fit the algorithm (no HMAC with a public key), {@code jku}/{@code x5u}/{@code x5c}/
- * {@code jwk} headers are ignored (no URL from a token is ever fetched), unknown {@code crit}
- * headers are refused; then issuer, audience, time, required claims and scopes.
+ * Checks a compact JWS per RFC 8725: canonical base64url parts first ({@link CanonicalJws}), only
+ * the configured algorithms, never {@code none}, the key type must fit the algorithm (no HMAC with
+ * a public key), {@code jku}/{@code x5u}/{@code x5c}/{@code jwk} headers are ignored (no URL from a
+ * token is ever fetched), unknown {@code crit} headers are refused; then issuer, audience, time,
+ * required claims and scopes. Without a usable key set the answer is "unavailable", unless the
+ * claims alone already make the token invalid.
  */
 final class TokenVerifier {
   private final Map<String, Issuer> issuers;
