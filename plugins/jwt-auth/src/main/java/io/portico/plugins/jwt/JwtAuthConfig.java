@@ -9,6 +9,7 @@ import java.util.Map;
  * {@code jwt-auth:}. The single-issuer form puts {@code issuer}, {@code audiences} and one key
  * source at the top; several issuers go in {@code issuers: [...]}.
  *
+ * @param jwksCache the single-issuer form's {@link IssuerConfig#jwksCache()}
  * @param algorithms accepted signature algorithms; default RS256, RS384, RS512, PS256, ES256,
  *     ES384, and HS256/384/512 only for issuers with a secret
  * @param clockSkew tolerance on {@code exp} and {@code nbf}, default 30s
@@ -36,6 +37,7 @@ public record JwtAuthConfig(
     List<String> keys,
     String secretEnv,
     String secretFile,
+    String jwksCache,
     List<IssuerConfig> issuers,
     List<String> algorithms,
     Duration clockSkew,
@@ -79,7 +81,7 @@ public record JwtAuthConfig(
   List<IssuerConfig> allIssuers() {
     List<IssuerConfig> all = new ArrayList<>();
     if (issuer != null) {
-      all.add(new IssuerConfig(issuer, audiences, jwksUri, jwksFile, keys, secretEnv, secretFile));
+      all.add(new IssuerConfig(issuer, audiences, jwksUri, jwksFile, keys, secretEnv, secretFile, jwksCache));
     }
     all.addAll(issuers);
     return all;
@@ -92,9 +94,11 @@ public record JwtAuthConfig(
    * @param keys inline keys: JWK JSON objects or PEM public keys
    * @param secretEnv environment variable holding an HMAC secret
    * @param secretFile file holding an HMAC secret, relative to the config file
+   * @param jwksCache with {@code jwks-uri}: a file where the last good key set is kept, relative
+   *     to the config file, so a restarted gateway verifies tokens while the IdP is down
    */
   public record IssuerConfig(String issuer, List<String> audiences, String jwksUri, String jwksFile,
-      List<String> keys, String secretEnv, String secretFile) {
+      List<String> keys, String secretEnv, String secretFile, String jwksCache) {
     public IssuerConfig {
       audiences = audiences != null ? List.copyOf(audiences) : List.of();
       keys = keys != null ? List.copyOf(keys) : List.of();

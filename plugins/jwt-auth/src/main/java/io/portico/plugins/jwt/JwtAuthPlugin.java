@@ -10,7 +10,9 @@ import io.portico.spi.Plugin;
 import io.portico.spi.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +23,8 @@ final class JwtAuthPlugin implements Plugin {
   private static final String REALM = "Bearer realm=\"portico\"";
   private static final Reply MISSING = Reply.error(401, "missing_token", "a bearer token is required")
       .withHeader("WWW-Authenticate", REALM);
+  private static final Reply TWO_CREDENTIALS = Reply.error(400, "invalid_request", "more than one credential")
+      .withHeader("WWW-Authenticate", REALM + ", error=\"invalid_request\", error_description=\"more than one credential\"");
 
   private final JwtAuthConfig config;
   private final TokenVerifier verifier;
@@ -28,13 +32,16 @@ final class JwtAuthPlugin implements Plugin {
   private final Cache<String, VerifiedToken> verified;
   private final Counter accepted;
   private final Counter refused;
+  private final Counter unavailable;
 
-  JwtAuthPlugin(JwtAuthConfig config, TokenVerifier verifier, List<KeySource> sources, Counter accepted, Counter refused) {
+  JwtAuthPlugin(JwtAuthConfig config, TokenVerifier verifier, List<KeySource> sources, Counter accepted, Counter refused,
+      Counter unavailable) {
     this.config = config;
     this.verifier = verifier;
     this.sources = sources;
     this.accepted = accepted;
     this.refused = refused;
+    this.unavailable = unavailable;
     this.verified = Caffeine.newBuilder()
         .maximumSize(config.cacheSize())
         .expireAfter(new Expiry<String, VerifiedToken>() {
@@ -61,6 +68,9 @@ final class JwtAuthPlugin implements Plugin {
   public Future<Decision> onRequest(Exchange exchange) {
     MultiMap headers = exchange.requestHeaders();
     config.claimsToHeaders().values().forEach(headers::remove); // never trust the client's copies
+    if (TokenExtractor.count(exchange, config) > 1) {
+      return refuse(TWO_CREDENTIALS); // one would be verified, the other forwarded unchecked
+    }
     String token = TokenExtractor.extract(exchange, config);
     if (token == null) {
       return anonymousAllowed(exchange.path()) ? Decision.CONTINUE : refuse(MISSING);
@@ -72,14 +82,32 @@ final class JwtAuthPlugin implements Plugin {
     if (cached != null && cached.notBeforeMillis() <= System.currentTimeMillis()) {
       return admit(exchange, cached);
     }
-    return verifier.verify(token).map(outcome -> {
+    return onLoop(exchange, verifier.verify(token)).map(outcome -> {
       if (outcome instanceof VerifiedToken ok) {
         verified.put(token, ok);
         return admitNow(exchange, ok);
       }
+      Rejection rejection = (Rejection) outcome;
+      if (rejection.kind() == Rejection.Kind.UNAVAILABLE) {
+        unavailable.increment();
+        return unavailable(rejection);
+      }
       refused.increment();
-      return invalid((Rejection) outcome);
+      return invalid(rejection);
     });
+  }
+
+  /**
+   * A verification that waited for a key fetch completes on the fetch's thread: come back to the
+   * exchange's event loop before touching the exchange.
+   */
+  private static Future<Object> onLoop(Exchange exchange, Future<Object> outcome) {
+    if (outcome.isComplete()) {
+      return outcome;
+    }
+    Promise<Object> back = Promise.promise();
+    outcome.onComplete(ar -> exchange.context().runOnContext(v -> back.handle(ar)));
+    return back.future();
   }
 
   private boolean anonymousAllowed(String path) {
@@ -113,10 +141,25 @@ final class JwtAuthPlugin implements Plugin {
   }
 
   private static Reply invalid(Rejection rejection) {
-    String error = rejection.insufficientScope() ? "insufficient_scope" : "invalid_token";
+    boolean scope = rejection.kind() == Rejection.Kind.INSUFFICIENT_SCOPE;
+    String error = scope ? "insufficient_scope" : "invalid_token";
     String challenge = REALM + ", error=\"" + error + "\", error_description=\"" + rejection.description() + "\"";
-    return Reply.error(rejection.insufficientScope() ? 403 : 401, error, rejection.description())
+    return Reply.error(scope ? 403 : 401, error, rejection.description())
         .withHeader("WWW-Authenticate", challenge);
+  }
+
+  /** The token may well be valid: say so with a 503 a client retries, never a 401 that ends its session. */
+  private static Reply unavailable(Rejection rejection) {
+    return Reply.error(503, "jwks_unavailable", rejection.description())
+        .withHeader("Retry-After", Long.toString(rejection.retryAfterSeconds()))
+        .withHeader("WWW-Authenticate", REALM);
+  }
+
+  /** Each issuer's key set (for JWKS sources: where from, how old, failing or not). */
+  @Override
+  public Map<String, Object> status() {
+    List<Map<String, Object>> keys = sources.stream().map(KeySource::status).filter(m -> !m.isEmpty()).toList();
+    return keys.isEmpty() ? Map.of() : Map.of("jwks", keys);
   }
 
   @Override

@@ -54,6 +54,10 @@ public final class JwtAuthPluginFactory implements PluginFactory<JwtAuthConfig> 
       checkIssuer(config.allIssuers().get(0), "", errors);
     }
     boolean anySecret = issuers.stream().anyMatch(i -> i.secretEnv() != null || i.secretFile() != null);
+    List<String> caches = issuers.stream().map(JwtAuthConfig.IssuerConfig::jwksCache).filter(c -> c != null).toList();
+    if (new HashSet<>(caches).size() < caches.size()) {
+      errors.add("jwks-cache", "each issuer needs a jwks-cache file of its own");
+    }
     for (int i = 0; i < config.algorithms().size(); i++) {
       String alg = config.algorithms().get(i);
       if (!SUPPORTED.contains(alg)) {
@@ -77,6 +81,9 @@ public final class JwtAuthPluginFactory implements PluginFactory<JwtAuthConfig> 
     }
     if (issuer.jwksUri() != null && !issuer.jwksUri().startsWith("https://") && !issuer.jwksUri().startsWith("http://")) {
       errors.add(prefix + "jwks-uri", "must be an http(s) URL");
+    }
+    if (issuer.jwksCache() != null && (issuer.jwksUri() == null || issuer.jwksCache().isBlank())) {
+      errors.add(prefix + "jwks-cache", "is a file path, and only for an issuer with jwks-uri");
     }
     for (int k = 0; k < issuer.keys().size(); k++) {
       try {
@@ -109,13 +116,16 @@ public final class JwtAuthPluginFactory implements PluginFactory<JwtAuthConfig> 
         Counter.builder("portico.auth.outcomes").description("authentication outcomes by plugin and result").tag("route", route).tag("plugin", "jwt-auth").tag("result", "accepted")
             .register(context.meterRegistry()),
         Counter.builder("portico.auth.outcomes").description("authentication outcomes by plugin and result").tag("route", route).tag("plugin", "jwt-auth").tag("result", "rejected")
+            .register(context.meterRegistry()),
+        Counter.builder("portico.auth.outcomes").description("authentication outcomes by plugin and result").tag("route", route).tag("plugin", "jwt-auth").tag("result", "unavailable")
             .register(context.meterRegistry()));
   }
 
   /** Called off the event loop: reading key files here is allowed. */
   private static KeySource keySource(JwtAuthConfig.IssuerConfig issuer, JwtAuthConfig config, PluginContext context) {
     if (issuer.jwksUri() != null) {
-      return new RemoteJwks(context.vertx(), issuer.jwksUri(), config, context.meterRegistry(), context.routeName());
+      JwksCacheFile cache = issuer.jwksCache() == null ? null : new JwksCacheFile(context.vertx(), context.resolvePath(issuer.jwksCache()));
+      return new RemoteJwks(context.vertx(), issuer.jwksUri(), config, cache, context.meterRegistry(), context.routeName());
     }
     if (issuer.jwksFile() != null) {
       return StaticKeys.file(context.resolvePath(issuer.jwksFile()));

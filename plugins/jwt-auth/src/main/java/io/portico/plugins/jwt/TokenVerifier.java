@@ -23,10 +23,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks a compact JWS per RFC 8725: only the configured algorithms, never {@code none}, the key
- * type must fit the algorithm (no HMAC with a public key), {@code jku}/{@code x5u}/{@code x5c}/
- * {@code jwk} headers are ignored (no URL from a token is ever fetched), unknown {@code crit}
- * headers are refused; then issuer, audience, time, required claims and scopes.
+ * Checks a compact JWS per RFC 8725: canonical base64url parts first ({@link CanonicalJws}), only
+ * the configured algorithms, never {@code none}, the key type must fit the algorithm (no HMAC with
+ * a public key), {@code jku}/{@code x5u}/{@code x5c}/{@code jwk} headers are ignored (no URL from a
+ * token is ever fetched), unknown {@code crit} headers are refused; then issuer, audience, time,
+ * required claims and scopes. Without a usable key set the answer is "unavailable", unless the
+ * claims alone already make the token invalid.
  */
 final class TokenVerifier {
   private final Map<String, Issuer> issuers;
@@ -41,8 +43,15 @@ final class TokenVerifier {
     this.skewMillis = config.clockSkew().toMillis();
   }
 
-  /** Completes with a {@link VerifiedToken} or a {@link Rejection}; never fails. */
+  /**
+   * Completes with a {@link VerifiedToken} or a {@link Rejection} ({@code UNAVAILABLE} when the
+   * issuer has no usable key set); never fails.
+   */
   Future<Object> verify(String token) {
+    String malformed = CanonicalJws.problem(token);
+    if (malformed != null) {
+      return Future.succeededFuture(Rejection.invalid(malformed));
+    }
     SignedJWT jwt;
     JWTClaimsSet claims;
     try {
@@ -72,11 +81,20 @@ final class TokenVerifier {
     }
     JWKSet keys = issuer.keys().current();
     JWK key = keys == null ? null : pick(keys, header);
-    if (key != null || header.getKeyID() == null) {
+    if (key != null || (keys != null && header.getKeyID() == null)) {
       return Future.succeededFuture(withKey(jwt, claims, issuer, key));
     }
     return issuer.keys().refreshFor(header.getKeyID())
-        .map(refreshed -> withKey(jwt, claims, issuer, refreshed == null ? null : pick(refreshed, header)));
+        .map(refreshed -> refreshed == null ? unverifiable(claims, issuer) : withKey(jwt, claims, issuer, pick(refreshed, header)));
+  }
+
+  /**
+   * No usable key set: the signature cannot be checked yet, which is 503, not 401, unless the
+   * claims alone already show the token is invalid (expired, wrong audience ...).
+   */
+  private Rejection unverifiable(JWTClaimsSet claims, Issuer issuer) {
+    Rejection invalid = claimsProblem(claims, issuer);
+    return invalid != null ? invalid : Rejection.unavailable(issuer.keys().retryAfterSeconds());
   }
 
   private Object withKey(SignedJWT jwt, JWTClaimsSet claims, Issuer issuer, JWK key) {
@@ -129,6 +147,28 @@ final class TokenVerifier {
     } catch (JOSEException | RuntimeException e) {
       return Rejection.invalid("bad signature");
     }
+    Rejection invalid = claimsProblem(claims, issuer);
+    if (invalid != null) {
+      return invalid;
+    }
+    Date exp = claims.getExpirationTime();
+    Date nbf = claims.getNotBeforeTime();
+    if (!config.scopes().isEmpty() && !Scopes.granted(claims).containsAll(config.scopes())) {
+      return Rejection.scope("requires scope " + String.join(" ", config.scopes()));
+    }
+    Map<String, String> headers = new HashMap<>();
+    config.claimsToHeaders().forEach((claim, header) -> {
+      String value = asText(claims.getClaim(claim));
+      if (value != null) {
+        headers.put(header, value);
+      }
+    });
+    return new VerifiedToken(asText(claims.getClaim(config.consumerClaim())), Map.copyOf(headers),
+        nbf == null ? 0 : nbf.getTime() - skewMillis, exp == null ? Long.MAX_VALUE : exp.getTime() + skewMillis);
+  }
+
+  /** Time, audience and required claims: what makes a token invalid whatever its signature. */
+  private Rejection claimsProblem(JWTClaimsSet claims, Issuer issuer) {
     long now = System.currentTimeMillis();
     Date exp = claims.getExpirationTime();
     if (exp == null && config.requireExp()) {
@@ -150,18 +190,7 @@ final class TokenVerifier {
         return Rejection.invalid("missing claim " + claim);
       }
     }
-    if (!config.scopes().isEmpty() && !Scopes.granted(claims).containsAll(config.scopes())) {
-      return Rejection.scope("requires scope " + String.join(" ", config.scopes()));
-    }
-    Map<String, String> headers = new HashMap<>();
-    config.claimsToHeaders().forEach((claim, header) -> {
-      String value = asText(claims.getClaim(claim));
-      if (value != null) {
-        headers.put(header, value);
-      }
-    });
-    return new VerifiedToken(asText(claims.getClaim(config.consumerClaim())), Map.copyOf(headers),
-        nbf == null ? 0 : nbf.getTime() - skewMillis, exp == null ? Long.MAX_VALUE : exp.getTime() + skewMillis);
+    return null;
   }
 
   private static String asText(Object value) {
