@@ -1,6 +1,6 @@
 package io.portico.server;
 
-import io.netty.channel.ChannelPipeline;
+import io.netty.channel.Channel;
 import io.portico.config.WebSocketConfig;
 import io.portico.spi.Endpoint;
 import io.portico.spi.Reply;
@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,8 +106,9 @@ final class WebSocketUpgrade {
         .setConnectTimeout(target.settings().connectTimeoutMillis());
     long timeout = exchange.route.timeoutMillis();
     long timer = timeout > 0 ? exchange.context.owner().setTimer(timeout, id -> timedOut()) : -1;
-    exchange.loop.clients.tunnels().request(options)
+    exchange.loop.clients.tunnels(exchange.snapshot.config().gateway().limits().maxWebsockets()).request(options)
         .compose(request -> {
+          request.exceptionHandler(t -> { }); // a tunnel's end is its socket's close, reported there
           if (exchange.request.authority() != null) {
             request.authority(exchange.request.authority());
           }
@@ -165,17 +167,16 @@ final class WebSocketUpgrade {
       }
       meters.upgrade(WebSocketMeters.OPENED);
       listener.webSocketOpened();
-      open(switched.result(), upstream);
+      open(switched.result(), upstream, response);
     });
   }
 
-  private void open(NetSocket client, NetSocket upstream) {
-    if (client instanceof NetSocketInternal internal) {
-      // the listener's keep-alive idle timeout would cut the tunnel: the tunnel keeps its own
-      ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
-      if (pipeline.get("idle") != null) {
-        pipeline.remove("idle");
-      }
+  private void open(NetSocket client, NetSocket upstream, HttpClientResponse response) {
+    Channel clientChannel = ((NetSocketInternal) client).channelHandlerContext().channel();
+    Channel upstreamChannel = ((ConnectionBase) response.request().connection()).channel();
+    // the listener's keep-alive idle timeout would cut the tunnel: the tunnel keeps its own
+    if (clientChannel.pipeline().get("idle") != null) {
+      clientChannel.pipeline().remove("idle");
     }
     WebSocketConfig settings = exchange.route.config().websocket();
     long idle = (settings != null && settings.idleTimeout() != null
@@ -192,6 +193,9 @@ final class WebSocketUpgrade {
           end.durationNanos() / 1_000_000, end.closeCode(), end.closedBy(), end.reason(),
           end.bytesToUpstream(), end.bytesToClient());
       listener.webSocketClosed();
+    }, () -> {
+      clientChannel.close();
+      upstreamChannel.close();
     });
     tunnels.opened(tunnel[0], meters);
     tunnel[0].start();

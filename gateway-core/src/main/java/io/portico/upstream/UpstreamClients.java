@@ -63,15 +63,17 @@ public final class UpstreamClients {
    * The client of this loop for WebSocket upgrades: each upgrade gets a connection of its own, which
    * after a 101 becomes a byte tunnel (no idle timeout here: the tunnel keeps its own). Created on
    * first use, on this loop.
+   *
+   * @param maxTunnels the listener's cap on open tunnels: no endpoint needs more connections
    */
-  public HttpClient tunnels() {
+  public HttpClient tunnels(int maxTunnels) {
     if (tunnels == null) {
       tunnels = vertx.createHttpClient(new HttpClientOptions()
               .setTcpNoDelay(true)
               .setIdleTimeout(0)
               .setDecompressionSupported(false),
-          // a tunnel keeps its connection, and the listener caps open tunnels, so no pool limit here
-          new PoolOptions().setHttp1MaxSize(Integer.MAX_VALUE / 2));
+          // a tunnel keeps its connection, and the listener caps open tunnels: no other pool limit
+          new PoolOptions().setHttp1MaxSize(Math.max(1, maxTunnels)));
     }
     return tunnels;
   }

@@ -28,6 +28,7 @@ public final class WebSocketTunnel {
   private final TunnelDirection toUpstream;
   private final TunnelDirection toClient;
   private final Consumer<TunnelEnd> ended;
+  private final Runnable abort;
   private final long startNanos = System.nanoTime();
   private long lastActivityNanos = startNanos;
   private long idleTimer = -1;
@@ -41,9 +42,12 @@ public final class WebSocketTunnel {
    * @param meters the route's meters (bytes each way)
    * @param idleTimeoutMillis close the tunnel after this long without a byte either way, 0 for never
    * @param ended told once, when both sockets are closed
+   * @param abort closes both connections at once, dropping what they still hold: for ends that do
+   *     not finish the close handshake ({@link NetSocket#close} waits until what was written is
+   *     flushed, which a peer that stopped reading never allows)
    */
   public WebSocketTunnel(NetSocket client, NetSocket upstream, Context context, String route, WebSocketMeters.Route meters,
-      long idleTimeoutMillis, Consumer<TunnelEnd> ended) {
+      long idleTimeoutMillis, Consumer<TunnelEnd> ended, Runnable abort) {
     this.client = client;
     this.upstream = upstream;
     this.context = context;
@@ -51,6 +55,7 @@ public final class WebSocketTunnel {
     this.route = route;
     this.idleTimeoutMillis = idleTimeoutMillis;
     this.ended = ended;
+    this.abort = abort;
     this.toUpstream = new TunnelDirection(client, upstream, true, meters.bytesToUpstream(), this::touch);
     this.toClient = new TunnelDirection(upstream, client, false, meters.bytesToClient(), this::touch);
   }
@@ -99,10 +104,7 @@ public final class WebSocketTunnel {
     gatewayClosedFirst = !toClient.senderClosed() && !toUpstream.senderClosed();
     toClient.closeAtBoundary(CloseFrames.GOING_AWAY, reason, upstream::close);
     toUpstream.closeAtBoundary(CloseFrames.GOING_AWAY, reason, client::close);
-    vertx.setTimer(CLOSE_GRACE_MILLIS, id -> {
-      client.close();
-      upstream.close();
-    });
+    vertx.setTimer(CLOSE_GRACE_MILLIS, id -> abort.run());
   }
 
   private void touch() {
