@@ -54,6 +54,8 @@ final class WebSocketUpgrade {
   private final Listener listener;
   private final WebSocketTunnels tunnels;
   private final WebSocketMeters.Route meters;
+  /** Whether the client has its answer (or a timeout answered it): a late upstream answer is dropped. */
+  private boolean answered;
 
   WebSocketUpgrade(ProxyExchange exchange, Listener listener) {
     this.exchange = exchange;
@@ -129,8 +131,6 @@ final class WebSocketUpgrade {
           }
         });
   }
-
-  private boolean answered;
 
   private void timedOut() {
     if (!answered) {
