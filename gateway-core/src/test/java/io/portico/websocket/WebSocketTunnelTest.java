@@ -8,6 +8,8 @@ import io.netty.util.ResourceLeakDetector;
 import io.portico.Gateway;
 import io.portico.testing.Await;
 import io.portico.testing.Configs;
+import io.portico.testing.plugins.TraceLog;
+import io.portico.spi.ExchangeLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -67,6 +69,7 @@ class WebSocketTunnelTest {
           - { name: idle, match: { path-prefix: /idle }, upstream: sockets, websocket: { idle-timeout: 400ms } }
           - { name: off, match: { path-prefix: /off }, upstream: sockets, websocket: { enabled: false } }
           - { name: sink, match: { path-prefix: /sink }, upstream: sink }
+          - { name: traced, match: { path-prefix: /traced }, upstream: sockets, plugins: { trace-ingress: {} } }
         """ + upstreams())));
     client = ClientSocket.client(vertx, new WebSocketClientOptions());
   }
@@ -269,6 +272,24 @@ class WebSocketTunnelTest {
     assertThat(bytes("ws", "upstream")).isGreaterThan(0);
     assertThat(bytes("ws", "downstream")).isGreaterThan(0);
     Await.result(socket.socket.close());
+  }
+
+  @Test
+  void onCompleteSeesTheTunnelOnceItClosed() {
+    ClientSocket socket = Await.result(ClientSocket.connect(client, new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(gateway.port()).setURI("/traced/log").addHeader("X-Request-Id", "ws-log-1")));
+    socket.socket.writeTextMessage("logged");
+    assertThat(socket.next().toString()).isEqualTo("logged");
+    assertThat(TraceLog.completed("ws-log-1")).as("not complete while the tunnel is open").isNull();
+
+    Await.result(socket.socket.close((short) 4001, "bye"));
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> TraceLog.completed("ws-log-1") != null);
+    ExchangeLog log = TraceLog.completed("ws-log-1");
+    assertThat(log.status()).isEqualTo(101);
+    assertThat(log.routeName()).isEqualTo("traced");
+    assertThat(log.bytesReceived()).as("frames from the client, close included").isGreaterThan("logged".length());
+    assertThat(log.bytesSent()).isGreaterThan("logged".length());
   }
 
   static MeterRegistry registry() {
