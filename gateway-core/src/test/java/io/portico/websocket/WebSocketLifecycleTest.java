@@ -3,6 +3,7 @@ package io.portico.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.util.ResourceLeakDetector;
 import io.portico.Gateway;
 import io.portico.testing.Await;
 import io.portico.testing.Configs;
@@ -35,8 +36,13 @@ class WebSocketLifecycleTest {
   @TempDir
   static Path dir;
 
+  static ResourceLeakDetector.Level leakLevel;
+
   @BeforeAll
   static void start() {
+    // as in WebSocketTunnelTest: paranoid leak detection makes the test client's masking crawl
+    leakLevel = ResourceLeakDetector.getLevel();
+    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
     vertx = Vertx.vertx();
     backend = new EchoWebSocketBackend(vertx);
     client = ClientSocket.client(vertx, new WebSocketClientOptions());
@@ -45,6 +51,7 @@ class WebSocketLifecycleTest {
   @AfterAll
   static void stop() {
     Await.result(vertx.close());
+    ResourceLeakDetector.setLevel(leakLevel);
   }
 
   static Gateway gateway(String yaml) {
@@ -73,6 +80,67 @@ class WebSocketLifecycleTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> backend.closesReceived.size() > before);
     assertThat(backend.closesReceived.get(before)).isEqualTo("1001 server shutting down");
     Await.result(stopped);
+  }
+
+  /**
+   * The gateway's moment to close comes while the upstream is in the middle of a frame: the gateway
+   * lets the frame finish and only then writes its close frame, so the client gets the whole frame
+   * and then a clean 1001 (here the route is removed by a reload; a drain on shutdown does the same
+   * within its deadline).
+   */
+  @Test
+  void theGoingAwayCloseWaitsForTheFrameInProgress() throws Exception {
+    byte[] payload = new byte[1024 * 1024];
+    new java.util.Random(7).nextBytes(payload);
+    java.util.concurrent.CountDownLatch secondHalf = new java.util.concurrent.CountDownLatch(1);
+    try (ServerSocket upstream = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread slow = new Thread(() -> {
+        try (Socket socket = upstream.accept()) {
+          InputStream in = socket.getInputStream();
+          StringBuilder head = new StringBuilder();
+          while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.read());
+          }
+          String key = head.toString().lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
+              .findFirst().orElseThrow().split(":", 2)[1].trim();
+          OutputStream out = socket.getOutputStream();
+          out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Accept: " + Handshake.accept(key) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(new byte[] {(byte) 0x82, 127, 0, 0, 0, 0, 0, 0x10, 0, 0}); // binary, FIN, 1 MiB
+          out.write(payload, 0, payload.length / 2);
+          out.flush();
+          secondHalf.await();
+          out.write(payload, payload.length / 2, payload.length / 2);
+          out.flush();
+          while (in.read() >= 0) {
+            // until the gateway hangs up
+          }
+        } catch (Exception ignored) {
+          // the gateway closed the connection
+        }
+      });
+      slow.setDaemon(true);
+      slow.start();
+      String config = """
+          listen: { host: 127.0.0.1, port: 0, instances: 1 }
+          drain-timeout: 500ms
+          upstreams: [{ name: slow, endpoints: [127.0.0.1:%d] }]
+          routes: [{ name: %s, match: { path-prefix: /ws }, upstream: slow }]
+          """;
+      Gateway gateway = Await.result(Gateway.start(vertx, Configs.load(dir, config.formatted(upstream.getLocalPort(), "ws"))));
+      ClientSocket socket = ClientSocket.open(client, gateway.port(), "/ws/slow");
+      await().atMost(Duration.ofSeconds(20)).until(() -> gateway.meterRegistry().find("portico.websocket.bytes")
+          .tags("route", "ws", "direction", "downstream").counter().count() >= payload.length / 2);
+
+      Await.result(gateway.apply(Configs.load(dir, config.formatted(upstream.getLocalPort(), "renamed"))));
+      Thread.sleep(1500); // past the moment the gateway wanted to close: the frame is still in progress
+      assertThat(socket.closed.future().isComplete()).as("no close in the middle of a frame").isFalse();
+      secondHalf.countDown();
+
+      assertThat(socket.closeReceived(20)).isEqualTo("1001 route removed");
+      assertThat(Sha256.hex(socket.next().getBytes())).isEqualTo(Sha256.hex(payload));
+      Await.result(gateway.shutdown(Duration.ofSeconds(1)));
+    }
   }
 
   @Test
