@@ -8,11 +8,11 @@ import io.portico.spi.UpstreamFailure;
 import io.portico.upstream.HeaderPolicy;
 import io.portico.upstream.Upstream;
 import io.portico.websocket.Handshake;
+import io.portico.websocket.TunnelLog;
 import io.portico.websocket.WebSocketMeters;
 import io.portico.websocket.WebSocketTunnel;
 import io.portico.websocket.WebSocketTunnels;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -33,10 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class WebSocketUpgrade {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketUpgrade.class);
-  /** Tunnel ends, one line each: the WebSocket counterpart of the access log. */
-  private static final Logger TUNNELS = LoggerFactory.getLogger("portico.websocket");
-  /** The most of a refusal's body passed on to the client. */
-  private static final int MAX_REFUSAL_BODY = 64 * 1024;
 
   /** What the upgrade reports to its exchange. */
   interface Listener {
@@ -187,11 +183,7 @@ final class WebSocketUpgrade {
       tunnels.closed(tunnel[0], meters);
       exchange.trace.bytesReceived = end.bytesToUpstream();
       exchange.trace.bytesSent = end.bytesToClient();
-      TUNNELS.info("websocket closed route={} request_id={} client_ip={} endpoint={} duration_ms={} close_code={} "
-              + "closed_by={} reason={} bytes_in={} bytes_out={}",
-          exchange.routeName(), exchange.requestId(), exchange.clientIp(), exchange.trace.endpoint,
-          end.durationNanos() / 1_000_000, end.closeCode(), end.closedBy(), end.reason(),
-          end.bytesToUpstream(), end.bytesToClient());
+      TunnelLog.closed(exchange.routeName(), exchange.requestId(), exchange.clientIp(), exchange.trace.endpoint, end);
       listener.webSocketClosed();
     }, () -> {
       clientChannel.close();
@@ -207,21 +199,7 @@ final class WebSocketUpgrade {
     answered = true;
     tunnels.release();
     meters.upgrade(WebSocketMeters.REFUSED);
-    Reply reply = Reply.status(response.statusCode());
-    MultiMap headers = HttpHeaders.headers();
-    HeaderPolicy.copyResponseHeaders(response.headers(), headers);
-    headers.remove(HttpHeaders.CONTENT_LENGTH);
-    for (var header : headers) {
-      reply = reply.withHeader(header.getKey(), header.getValue());
-    }
-    Reply head = reply;
-    Buffer body = Buffer.buffer();
-    response.handler(chunk -> {
-      if (body.length() + chunk.length() <= MAX_REFUSAL_BODY) {
-        body.appendBuffer(chunk);
-      }
-    });
-    response.end().onComplete(ar -> listener.webSocketRefused(body.length() == 0 ? head : head.withBody(body)));
+    UpgradeRefusal.of(response).onComplete(ar -> listener.webSocketRefused(ar.result()));
   }
 
   private void fail(Reply reply) {

@@ -12,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A WebSocket server on a free loopback port, with limits far above what the tests send. On most
  * paths it echoes every frame as it came (fragments stay fragments); a text message
- * {@code close:CODE:REASON} makes it close with that code and reason.
+ * {@code close:CODE:REASON} makes it close with that code and reason. An upgrade to a path ending
+ * in {@code /refuse} is answered 409.
  */
 final class EchoWebSocketBackend {
   final HttpServer server;
@@ -27,6 +28,13 @@ final class EchoWebSocketBackend {
             .setMaxWebSocketMessageSize(128 * 1024 * 1024)
             .setWebSocketSubProtocols(List.of("chat.v2"))
             .setPerMessageWebSocketCompressionSupported(true))
+        .webSocketHandshakeHandler(handshake -> {
+          if (handshake.path().endsWith("/refuse")) {
+            handshake.reject(409);
+          } else {
+            handshake.accept();
+          }
+        })
         .webSocketHandler(this::accept);
     Await.result(server.listen());
   }

@@ -254,6 +254,17 @@ class WebSocketTunnelTest {
   }
 
   @Test
+  void anUpstreamsRefusalReachesTheClientAsItWas() {
+    double refusedBefore = upgrades("ws", "refused");
+
+    Throwable refused = Await.failure(client.connect(gateway.port(), "127.0.0.1", "/ws/refuse"));
+
+    assertThat(refused).isInstanceOf(UpgradeRejectedException.class);
+    assertThat(((UpgradeRejectedException) refused).getStatus()).isEqualTo(409);
+    assertThat(upgrades("ws", "refused")).isEqualTo(refusedBefore + 1);
+  }
+
+  @Test
   void aRouteCanRefuseWebSocket() {
     Throwable refused = Await.failure(client.connect(gateway.port(), "127.0.0.1", "/off/x"));
     assertThat(refused).isInstanceOf(UpgradeRejectedException.class);
