@@ -57,17 +57,33 @@ public final class WebSocketSoak {
     AtomicLong disorder = new AtomicLong();
     long[] latencies = new long[tunnels * (seconds * 1000 / interval + 2)];
     AtomicLong latencyCount = new AtomicLong();
+    List<Future<WebSocket>> connecting = new ArrayList<>();
+    for (int t = 0; t < tunnels; t++) {
+      connecting.add(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateway.port())
+          .setURI("/ws/" + t)));
+    }
+    long connectStart = System.nanoTime();
+    List<WebSocket> sockets = new ArrayList<>();
+    long failedConnects = 0;
+    for (Future<WebSocket> one : connecting) {
+      try {
+        sockets.add(one.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS));
+      } catch (Exception e) {
+        failedConnects++;
+      }
+    }
+    System.out.printf("connected=%d failed_connects=%d in %d ms; open in the gateway: %d%n", sockets.size(), failedConnects,
+        (System.nanoTime() - connectStart) / 1_000_000,
+        (long) gateway.meterRegistry().find("portico.websocket.open").gauge().value());
     List<Future<Void>> done = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    for (int t = 0; t < tunnels; t++) {
+    for (WebSocket socket : sockets) {
       Promise<Void> finished = Promise.promise();
       done.add(finished.future());
-      client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateway.port()).setURI("/ws/" + t))
-          .onFailure(finished::fail)
-          .onSuccess(socket -> run(clientVertx, socket, interval, deadline, sent, echoed, disorder, latencies,
-              latencyCount, finished));
+      clientVertx.runOnContext(v -> run(clientVertx, socket, interval, deadline, sent, echoed, disorder, latencies,
+          latencyCount, finished));
     }
-    long failed = 0;
+    long failed = failedConnects;
     for (Future<Void> one : done) {
       try {
         one.toCompletionStage().toCompletableFuture().get(seconds + 120L, TimeUnit.SECONDS);
