@@ -130,6 +130,7 @@ public final class WebSocketTunnel {
     other.close(); // flushes what was already written to it, then closes
     if (!closed) {
       closed = true;
+      vertx.setTimer(CLOSE_GRACE_MILLIS, id -> abort.run()); // an end that stopped reading never flushes
       vertx.cancelTimer(idleTimer);
       vertx.cancelTimer(goAwayTimer);
       ended.accept(new TunnelEnd(closeCode(), closedBy, goneAwayReason, toUpstream.bytes(), toClient.bytes(),
