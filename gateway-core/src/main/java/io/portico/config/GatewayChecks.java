@@ -30,6 +30,7 @@ final class GatewayChecks {
     atLeast("limits.max-headers", limits.maxHeaders(), 1);
     positive(problems, "limits.header-timeout", limits.headerTimeout());
     positive(problems, "limits.idle-timeout", limits.idleTimeout());
+    atLeast("limits.max-websockets", limits.maxWebsockets(), 0);
     if (limits.maxBodySize() != null && limits.maxBodySize() < 0) {
       problems.add("limits.max-body-size", "must not be negative");
     }

@@ -47,6 +47,10 @@ final class RouteChecks {
       if (route.retries() != null) {
         checkRetries(route.retries(), NodePaths.key(path, "retries"));
       }
+      if (route.websocket() != null) {
+        GatewayChecks.positive(problems, NodePaths.key(NodePaths.key(path, "websocket"), "idle-timeout"),
+            route.websocket().idleTimeout());
+      }
     }
   }
 

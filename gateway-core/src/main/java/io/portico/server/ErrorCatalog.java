@@ -22,6 +22,10 @@ public final class ErrorCatalog {
   public static final Reply TOO_MANY_HEADERS = Reply.error(431, "too_many_headers", "the request has too many headers");
   public static final Reply BODY_TOO_LARGE = Reply.error(413, "body_too_large", "the request body is too large");
   public static final Reply PLUGIN_ERROR = Reply.error(500, "plugin_error", "a plugin failed to process the request");
+  public static final Reply WEBSOCKET_LIMIT =
+      Reply.error(503, "websocket_limit", "the listener holds its maximum of open WebSocket connections");
+  public static final Reply WEBSOCKET_DISABLED = Reply.error(403, "websocket_disabled", "the route does not accept WebSocket");
+  public static final Reply BAD_UPGRADE = Reply.error(502, "bad_upgrade", "the upstream's 101 does not answer the upgrade request");
   public static final Reply INTERNAL_ERROR = Reply.error(500, "internal_error", "the gateway failed to process the request");
   private static final Reply[] UPSTREAM = upstreamReplies();
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * the chain's interceptors, response phase, writing the answer, and {@code onComplete} exactly
  * once, also when the client goes away. Runs on the exchange's event loop.
  */
-final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Listener {
+final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeDriver.class);
 
   private final ProxyExchange exchange;
@@ -52,8 +52,8 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
 
   @Override
   public void requestPhaseDone() {
-    if (WebSocketRelay.isUpgrade(exchange)) {
-      new WebSocketRelay(exchange, this).start();
+    if (WebSocketUpgrade.isUpgrade(exchange)) {
+      new WebSocketUpgrade(exchange, this).start();
       return;
     }
     UpstreamInterceptor[] interceptors = exchange.route.chain().interceptors();

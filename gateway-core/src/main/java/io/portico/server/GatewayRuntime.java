@@ -2,6 +2,7 @@ package io.portico.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.portico.config.ListenConfig;
+import io.portico.websocket.WebSocketTunnels;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,6 +19,7 @@ public final class GatewayRuntime {
   private final MeterRegistry meterRegistry;
   private final EngineStats stats;
   private final AtomicInteger inFlight;
+  private final WebSocketTunnels webSockets;
   private volatile RuntimeSnapshot snapshot;
   private volatile boolean draining;
 
@@ -29,6 +31,7 @@ public final class GatewayRuntime {
     this.meterRegistry = meterRegistry;
     this.stats = stats;
     this.inFlight = stats.inFlight();
+    this.webSockets = new WebSocketTunnels(initial.config().gateway().limits().maxWebsockets(), meterRegistry);
   }
 
   public RuntimeSnapshot snapshot() {
@@ -38,6 +41,12 @@ public final class GatewayRuntime {
   /** Makes {@code next} the snapshot new exchanges use. */
   public void swap(RuntimeSnapshot next) {
     this.snapshot = next;
+    webSockets.routesChanged(next.chains()::containsKey, next.config().gateway().drainTimeout());
+  }
+
+  /** The open WebSocket tunnels of the listener. */
+  public WebSocketTunnels webSockets() {
+    return webSockets;
   }
 
   /**

@@ -45,9 +45,11 @@ public final class ListenerVerticle extends VerticleBase {
 
   /**
    * Stops accepting and lets open exchanges finish for up to {@code drain}: idle connections close
-   * at once, busy ones after their current answer, HTTP/2 ones with a GOAWAY.
+   * at once, busy ones after their current answer, HTTP/2 ones with a GOAWAY, WebSocket tunnels
+   * with a close frame 1001.
    */
   public Future<Void> shutdown(Duration drain) {
+    runtime.webSockets().drain(drain); // open tunnels get a close frame 1001 at the end of the drain
     return server.shutdown(drain.toMillis(), TimeUnit.MILLISECONDS);
   }
 
