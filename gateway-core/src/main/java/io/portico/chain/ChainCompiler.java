@@ -2,6 +2,7 @@ package io.portico.chain;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.portico.config.PluginBinding;
+import io.portico.plugin.PluginJarLoader;
 import io.portico.spi.GatewayStats;
 import io.portico.spi.Plugin;
 import io.portico.spi.PluginContext;
@@ -30,6 +31,7 @@ public final class ChainCompiler {
   private final Path baseDir;
   private final GatewayStats stats;
   private final Map<String, CompiledChain> previous;
+  private final PluginFaults faults;
   private final List<Plugin> created = new ArrayList<>();
   private final Set<Plugin> reused = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -41,6 +43,7 @@ public final class ChainCompiler {
     this.baseDir = baseDir;
     this.stats = stats;
     this.previous = previous;
+    this.faults = new PluginFaults(meterRegistry);
   }
 
   /** The chain of {@code route}; a failing {@code create} propagates after the caller's cleanup. */
@@ -63,7 +66,7 @@ public final class ChainCompiler {
         created.add(plugins[i]);
       }
     }
-    return new CompiledChain(bindings, names, plugins);
+    return new CompiledChain(bindings, names, plugins, faults);
   }
 
   /** Plugins made by this compiler: they need {@link Plugin#warmUp()}, or a close on failure. */
@@ -102,8 +105,16 @@ public final class ChainCompiler {
     return null;
   }
 
+  /** {@link PluginFactory#create}; anything it throws becomes an error naming the plugin and its jar. */
   private static <C extends Record> Plugin create(PluginFactory<C> factory, Record config, PluginContext context) {
-    Plugin plugin = factory.create(factory.configType().cast(config), context);
+    Plugin plugin;
+    try {
+      plugin = factory.create(factory.configType().cast(config), context);
+    } catch (Throwable t) {
+      PluginFaults.rethrowIfFatal(t);
+      throw new IllegalStateException("route " + context.routeName() + ": plugin " + factory.name() + " ("
+          + PluginJarLoader.originOf(factory) + ") failed to create its instance: " + t, t);
+    }
     if (plugin == null) {
       throw new IllegalStateException("plugin " + factory.name() + " created no instance for route " + context.routeName());
     }

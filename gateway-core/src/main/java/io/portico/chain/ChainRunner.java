@@ -8,8 +8,6 @@ import io.portico.spi.Reply;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs one exchange through its route's chain: {@code onRequest} in order until a {@link Reply} or
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * pending future completed and the runner resumed) into one array of longs per exchange.
  */
 public final class ChainRunner {
-  private static final Logger LOG = LoggerFactory.getLogger(ChainRunner.class);
   private static final long[] NO_TIMES = new long[0];
 
   /** What the exchange does between and after phases. Called on the exchange's event loop. */
@@ -99,10 +96,12 @@ public final class ChainRunner {
   /** Calls {@code onComplete} in reverse over the plugins whose {@code onRequest} ran. */
   public void complete(ExchangeLog log) {
     for (int i = requestRan - 1; i >= 0; i--) {
+      Plugin plugin = chain.plugin(i);
       try {
-        chain.plugin(i).onComplete(log);
-      } catch (RuntimeException e) {
-        LOG.warn("route {}: plugin {} threw in onComplete", exchange.routeName(), chain.pluginName(i), e);
+        plugin.onComplete(log);
+      } catch (Throwable t) { // an Error too: the other plugins still complete
+        PluginFaults.rethrowIfFatal(t);
+        chain.faults().report(chain.pluginName(i), plugin, "onComplete", t);
       }
     }
   }
@@ -190,9 +189,10 @@ public final class ChainRunner {
         pendingSince = start;
       }
       return decision;
-    } catch (RuntimeException e) {
+    } catch (Throwable t) { // an Error too (a plugin built against another API): the exchange still gets its answer
+      PluginFaults.rethrowIfFatal(t);
       nanos[index] += System.nanoTime() - start;
-      fail(e, index, request);
+      fail(t, index, request);
       return null;
     }
   }
@@ -225,10 +225,13 @@ public final class ChainRunner {
   }
 
   private void fail(Throwable cause, int index, boolean request) {
-    if (!(cause instanceof io.portico.spi.BodyTooLargeException)) {
-      LOG.warn("route {}: plugin {} failed in {}", exchange.routeName(), chain.pluginName(index),
-          request ? "onRequest" : "onResponse", cause);
+    if (cause instanceof io.portico.spi.BodyTooLargeException) {
+      listener.phaseFailed(cause); // the client's body, not the plugin, is at fault: 413
+      return;
     }
-    listener.phaseFailed(cause);
+    String phase = request ? "onRequest" : "onResponse";
+    Plugin plugin = chain.plugin(index);
+    chain.faults().report(chain.pluginName(index), plugin, phase, cause);
+    listener.phaseFailed(PluginFailure.of(chain.pluginName(index), plugin, phase, cause));
   }
 }

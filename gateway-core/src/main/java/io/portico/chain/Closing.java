@@ -19,8 +19,9 @@ public final class Closing {
         log.warn("plugin {} failed to close", plugin, cause);
         return Future.succeededFuture();
       });
-    } catch (RuntimeException e) {
-      log.warn("plugin {} failed to close", plugin, e);
+    } catch (Throwable t) {
+      PluginFaults.rethrowIfFatal(t);
+      log.warn("plugin {} failed to close", plugin, t);
       return Future.succeededFuture();
     }
   }

@@ -34,8 +34,9 @@ public final class PluginLifecycle {
         try {
           Future<Void> warm = plugin.warmUp();
           warming.add(warm != null ? warm : Future.succeededFuture());
-        } catch (RuntimeException e) {
-          warming.add(Future.failedFuture(e));
+        } catch (Throwable t) {
+          PluginFaults.rethrowIfFatal(t);
+          warming.add(Future.failedFuture(t));
         }
       }
       Future.all(warming).<Void>mapEmpty().onComplete(done);

@@ -6,7 +6,6 @@ import io.portico.spi.PluginApi;
 import io.portico.spi.PluginFactory;
 import java.io.IOException;
 import java.net.MalformedURLException;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +53,10 @@ public final class PluginJars {
     ServiceLoader.load(ConfigStoreFactory.class, parent).forEach(f -> stores.add((ConfigStoreFactory<?>) f));
     for (Path jar : jars(dir)) {
       URLClassLoader loader = loaderFor(jar, parent);
+      int declared = plugins.size() + sources.size() + stores.size();
       try {
         checkApiVersion(jar);
+        checkLinks(jar, parent);
         for (ServiceLoader.Provider<PluginFactory> provider : ServiceLoader.load(PluginFactory.class, loader).stream().toList()) {
           if (provider.type().getClassLoader() == loader) {
             PluginFactory<?> factory = provider.get();
@@ -79,7 +80,13 @@ public final class PluginJars {
       } catch (RuntimeException e) {
         throw new IllegalStateException(jar + ": " + e.getMessage(), e);
       }
-      log.info("loaded plugin jar {}", jar);
+      declared = plugins.size() + sources.size() + stores.size() - declared;
+      if (declared == 0) {
+        log.warn("plugin jar {} declares no plugin, discovery type or config store (no META-INF/services entry "
+            + "for io.portico.spi.PluginFactory, EndpointSourceFactory or ConfigStoreFactory)", jar);
+      } else {
+        log.info("loaded plugin jar {}", jar);
+      }
     }
     return PluginRegistry.of(plugins, sources, stores);
   }
@@ -109,7 +116,7 @@ public final class PluginJars {
 
   private static URLClassLoader loaderFor(Path jar, ClassLoader parent) {
     try {
-      return new URLClassLoader("plugin:" + jar.getFileName(), new URL[] {jar.toUri().toURL()}, parent);
+      return new PluginJarLoader(jar, parent);
     } catch (MalformedURLException e) {
       throw new IllegalStateException(jar + ": " + e.getMessage(), e);
     }
@@ -122,9 +129,29 @@ public final class PluginJars {
     } catch (IOException e) {
       throw new IllegalStateException("not a readable jar: " + e.getMessage(), e);
     }
-    if (declared != null && !compatible(declared.trim(), PluginApi.VERSION)) {
+    if (declared == null) {
+      log.warn("{}: no {} entry in its manifest, so its plugin API version cannot be checked; "
+          + "add it to the jar's manifest (see docs/plugins.md)", jar, API_ATTRIBUTE);
+    } else if (!compatible(declared.trim(), PluginApi.VERSION)) {
       throw new IllegalStateException("built against plugin API " + declared.trim()
           + ", but this gateway provides " + PluginApi.VERSION);
+    }
+  }
+
+  /**
+   * Refuses a jar whose classes use a class, method or field of the plugin API (or Vert.x) that
+   * the running gateway lacks: it would fail with a {@link LinkageError} at its first request.
+   */
+  static void checkLinks(Path jar, ClassLoader gateway) {
+    List<String> missing;
+    try {
+      missing = ApiLinkCheck.unresolved(jar, gateway);
+    } catch (IOException e) {
+      throw new IllegalStateException("not a readable jar: " + e.getMessage(), e);
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("uses what this gateway (plugin API " + PluginApi.VERSION
+          + ") does not have, built against a newer API? missing: " + String.join(", ", missing));
     }
   }
 

@@ -59,7 +59,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
     UpstreamInterceptor[] interceptors = exchange.route.chain().interceptors();
     Future<UpstreamResponse> response = interceptors.length == 0
         ? call.attempt()
-        : InterceptorChain.run(interceptors, exchange, call::attempt);
+        : InterceptorChain.run(exchange.route.chain(), exchange, call::attempt);
     if (response.isComplete()) {
       upstreamDone(response);
     } else {
