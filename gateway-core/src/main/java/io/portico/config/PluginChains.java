@@ -84,7 +84,8 @@ final class PluginChains {
   private PluginBinding bind(String name, ConfigNode block, String path) {
     PluginFactory<?> factory = registry.plugin(name).orElse(null);
     if (factory == null) {
-      problems.add(path, "unknown plugin \"" + name + "\"" + Suggestions.hint(name, registry.pluginNames()));
+      problems.add(path, "unknown plugin \"" + name + "\"" + Suggestions.hint(name, registry.pluginNames())
+          + registry.searchedDir().map(dir -> "; drop-in jars were looked for in " + dir).orElse(""));
       return null;
     }
     int before = problems.list().size();

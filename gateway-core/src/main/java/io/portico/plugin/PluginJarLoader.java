@@ -18,10 +18,25 @@ public final class PluginJarLoader extends URLClassLoader {
   }
 
   private final Path jar;
+  private volatile String apiVersion;
 
   PluginJarLoader(Path jar, ClassLoader parent) throws MalformedURLException {
     super("plugin:" + jar.getFileName(), new URL[] {jar.toUri().toURL()}, parent);
     this.jar = jar;
+  }
+
+  /** Records the plugin API version the jar's manifest declares ({@code null}: none). */
+  void apiVersion(String declared) {
+    this.apiVersion = declared;
+  }
+
+  /**
+   * The plugin API version {@code instance}'s class was built against: its jar's manifest entry
+   * ({@code null} when the jar declares none), or the running API for a built-in class.
+   */
+  public static String apiVersionOf(Object instance) {
+    return instance.getClass().getClassLoader() instanceof PluginJarLoader loader
+        ? loader.apiVersion : io.portico.spi.PluginApi.VERSION;
   }
 
   /** The jar this loader reads. */

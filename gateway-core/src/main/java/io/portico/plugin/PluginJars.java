@@ -51,11 +51,12 @@ public final class PluginJars {
     ServiceLoader.load(EndpointSourceFactory.class, parent).forEach(f -> sources.add((EndpointSourceFactory<?, ?>) f));
     List<ConfigStoreFactory<?>> stores = new ArrayList<>();
     ServiceLoader.load(ConfigStoreFactory.class, parent).forEach(f -> stores.add((ConfigStoreFactory<?>) f));
-    for (Path jar : jars(dir)) {
+    for (Path found : jars(dir)) {
+      Path jar = found.toAbsolutePath(); // every message names the full path
       URLClassLoader loader = loaderFor(jar, parent);
       int declared = plugins.size() + sources.size() + stores.size();
       try {
-        checkApiVersion(jar);
+        ((PluginJarLoader) loader).apiVersion(checkApiVersion(jar));
         checkLinks(jar, parent);
         for (ServiceLoader.Provider<PluginFactory> provider : ServiceLoader.load(PluginFactory.class, loader).stream().toList()) {
           if (provider.type().getClassLoader() == loader) {
@@ -88,7 +89,7 @@ public final class PluginJars {
         log.info("loaded plugin jar {}", jar);
       }
     }
-    return PluginRegistry.of(plugins, sources, stores);
+    return PluginRegistry.of(plugins, sources, stores).searched(dir);
   }
 
   private static void add(List<PluginFactory<?>> plugins, Map<String, String> origins, PluginFactory<?> factory, String origin) {
@@ -110,7 +111,7 @@ public final class PluginJars {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot list plugins-dir " + dir + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot list plugins-dir " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
     }
   }
 
@@ -122,7 +123,8 @@ public final class PluginJars {
     }
   }
 
-  static void checkApiVersion(Path jar) {
+  /** The jar's declared plugin API version ({@code null}: none, with a warning); refuses an incompatible one. */
+  static String checkApiVersion(Path jar) {
     String declared;
     try (JarFile file = new JarFile(jar.toFile())) {
       declared = file.getManifest() == null ? null : file.getManifest().getMainAttributes().getValue(API_ATTRIBUTE);
@@ -136,6 +138,7 @@ public final class PluginJars {
       throw new IllegalStateException("built against plugin API " + declared.trim()
           + ", but this gateway provides " + PluginApi.VERSION);
     }
+    return declared == null ? null : declared.trim();
   }
 
   /**

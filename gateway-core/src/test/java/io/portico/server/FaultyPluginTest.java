@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.portico.PorticoServer;
+import io.portico.spi.PluginApi;
 import io.portico.testing.Await;
 import io.portico.testing.DropInJars;
 import io.vertx.core.Vertx;
@@ -161,6 +162,28 @@ class FaultyPluginTest {
       assertThat(count("onRequest")).isGreaterThanOrEqualTo(1);
       assertThat(count("onComplete")).isGreaterThanOrEqualTo(1);
     });
+  }
+
+  @Test
+  void adminPluginsNamesTheJarAndItsApiVersion() throws Exception {
+    HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.adminPort() + "/admin/plugins")).timeout(ROUTE_TIMEOUT).build(),
+        HttpResponse.BodyHandlers.ofString());
+    JsonObject faulty = null;
+    JsonObject builtIn = null;
+    for (Object plugin : new JsonObject(answer.body()).getJsonArray("plugins")) {
+      JsonObject json = (JsonObject) plugin;
+      if (json.getString("name").equals("faulty")) {
+        faulty = json;
+      } else {
+        builtIn = json;
+      }
+    }
+    assertThat(faulty).isNotNull();
+    assertThat(faulty.getString("source")).endsWith("drop-ins/faulty.jar").startsWith("/");
+    assertThat(faulty.getString("api_version")).isEqualTo(PluginApi.VERSION);
+    assertThat(builtIn).isNotNull();
+    assertThat(builtIn.getString("source")).isEqualTo("built-in");
   }
 
   private static double count(String phase) {
