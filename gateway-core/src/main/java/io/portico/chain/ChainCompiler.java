@@ -15,8 +15,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds routes' plugin chains. A plugin whose route had the same factory with an equal config in
@@ -24,7 +22,6 @@ import org.slf4j.LoggerFactory;
  * other binding gets a new instance from {@link PluginFactory#create}. Runs off the event loops.
  */
 public final class ChainCompiler {
-  private static final Logger LOG = LoggerFactory.getLogger(ChainCompiler.class);
 
   private final Vertx vertx;
   private final MeterRegistry meterRegistry;
@@ -90,9 +87,7 @@ public final class ChainCompiler {
 
   /** Closes what this compiler created, when the new snapshot is abandoned. */
   public void abandon() {
-    for (Plugin plugin : created) {
-      Closing.close(plugin, LOG);
-    }
+    PluginLifecycle.closeAll(created);
   }
 
   private static Plugin find(CompiledChain chain, PluginBinding binding) {

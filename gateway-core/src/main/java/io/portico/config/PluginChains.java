@@ -90,8 +90,8 @@ final class PluginChains {
     }
     int before = problems.list().size();
     Record config = RecordBinder.bind(block, factory.configType(), path, problems.list());
-    if (config == null) {
-      return null;
+    if (config == null || problems.list().size() > before) {
+      return null; // the factory's own validate() sees only a config that bound cleanly
     }
     PluginFactory<Record> typed = (PluginFactory<Record>) factory;
     NodeConfigErrors errors = new NodeConfigErrors(block, path, problems.list());

@@ -29,7 +29,7 @@ class PluginLinkCheckTest {
           return new Plugin() {
             public Future<Decision> onRequest(Exchange exchange) {
               exchange.setConsumer(exchange.routeName());
-              return Future.succeededFuture(Decision.next());
+              return Decision.next().asFuture();
             }
           };
         }

@@ -54,11 +54,11 @@ class FaultyPluginTest {
           return new Plugin() {
             public Future<Decision> onRequest(Exchange exchange) {
               failIn("request");
-              return Future.succeededFuture(Decision.next());
+              return Decision.next().asFuture();
             }
             public Future<Decision> onResponse(Exchange exchange) {
               failIn("response");
-              return Future.succeededFuture(Decision.next());
+              return Decision.next().asFuture();
             }
             public void onComplete(ExchangeLog log) {
               failIn("complete");
