@@ -3,6 +3,7 @@ package io.portico.plugins.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portico.spi.Plugin;
+import io.portico.testkit.TestPluginContext;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

@@ -3,6 +3,7 @@ package io.portico.plugins.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.portico.testkit.TestPluginContext;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.portico.spi.Decision;
 import io.portico.spi.Reply;
+import io.portico.testkit.TestExchange;
+import io.portico.testkit.TestPluginContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
