@@ -39,7 +39,7 @@ public final class ValidateCommand implements Command {
 
   @Override
   public String usage() {
-    return "validate FILE [--plugins-dir DIR]     check a config and its drop-in plugins; every error as file:line path: message";
+    return "validate FILE [--plugins-dir DIR]     check a config (drop-in plugins too); every error as file:line path: message";
   }
 
   @Override
