@@ -6,7 +6,6 @@ import io.portico.spi.PluginApi;
 import io.portico.spi.PluginFactory;
 import java.io.IOException;
 import java.net.MalformedURLException;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,10 +52,10 @@ public final class PluginJars {
     ServiceLoader.load(ConfigStoreFactory.class, parent).forEach(f -> stores.add((ConfigStoreFactory<?>) f));
     for (Path found : jars(dir)) {
       Path jar = found.toAbsolutePath(); // every message names the full path
-      URLClassLoader loader = loaderFor(jar, parent);
+      PluginJarLoader loader = loaderFor(jar, parent);
       int declared = plugins.size() + sources.size() + stores.size();
       try {
-        ((PluginJarLoader) loader).apiVersion(checkApiVersion(jar));
+        loader.apiVersion(checkApiVersion(jar));
         checkLinks(jar, parent);
         for (ServiceLoader.Provider<PluginFactory> provider : ServiceLoader.load(PluginFactory.class, loader).stream().toList()) {
           if (provider.type().getClassLoader() == loader) {
@@ -115,7 +114,7 @@ public final class PluginJars {
     }
   }
 
-  private static URLClassLoader loaderFor(Path jar, ClassLoader parent) {
+  private static PluginJarLoader loaderFor(Path jar, ClassLoader parent) {
     try {
       return new PluginJarLoader(jar, parent);
     } catch (MalformedURLException e) {

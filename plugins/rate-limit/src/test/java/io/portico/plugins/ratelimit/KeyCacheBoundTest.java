@@ -23,7 +23,7 @@ class KeyCacheBoundTest {
   @Test
   void aMillionDistinctClientsStayWithinMaxKeys() {
     RateLimitPlugin plugin = (RateLimitPlugin) new RateLimitPluginFactory().create(
-        Configs.limit(10, Duration.ofMinutes(1)).key("client-ip").maxKeys(10_000).build(), new TestPluginContext(vertx));
+        Configs.limit(10, Duration.ofMinutes(1)).key("client-ip").maxKeys(10_000).build(), new TestPluginContext(vertx).routeName("r"));
     Context context = vertx.getOrCreateContext();
     long heapBefore = usedHeapAfterGc();
 

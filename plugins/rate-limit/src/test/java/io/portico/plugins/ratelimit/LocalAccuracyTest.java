@@ -20,7 +20,7 @@ class LocalAccuracyTest {
 
   @Test
   void admitsTheLimitWithinTwoPercentUnderFiveTimesTheLoad() throws Exception {
-    TestPluginContext context = new TestPluginContext(vertx);
+    TestPluginContext context = new TestPluginContext(vertx).routeName("r");
     Plugin plugin = new RateLimitPluginFactory().create(Configs.limit(100, Duration.ofSeconds(1)).build(), context);
     Load load = new Load(plugin, vertx.getOrCreateContext());
     int burst = load.drain(); // the first 100 are the bucket's burst, not the rate

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RateLimitAnswersTest {
   private final Vertx vertx = Vertx.vertx();
   private final Context loop = vertx.getOrCreateContext();
-  private final TestPluginContext context = new TestPluginContext(vertx);
+  private final TestPluginContext context = new TestPluginContext(vertx).routeName("r");
 
   @AfterEach
   void close() {

@@ -32,7 +32,7 @@ class RedisStoresTest {
 
   private RateLimitPlugin route(Vertx gateway) {
     RateLimitPlugin plugin = new RateLimitPlugin(Configs.limit(10, Duration.ofSeconds(1))
-        .redis(redis.uri(), Duration.ofMillis(500)).build(), new TestPluginContext(gateway), name -> null);
+        .redis(redis.uri(), Duration.ofMillis(500)).build(), new TestPluginContext(gateway).routeName("r"), name -> null);
     plugin.warmUp().await();
     return plugin;
   }

@@ -21,7 +21,7 @@ final class Replica implements AutoCloseable {
   }
 
   Replica(RateLimitConfig config, int knownReplicas, UnaryOperator<String> env) {
-    context = new TestPluginContext(vertx).replicas(knownReplicas);
+    context = new TestPluginContext(vertx).routeName("r").replicas(knownReplicas);
     new RateLimitPluginFactory().validate(config, (field, message) -> {
       throw new IllegalArgumentException(field + ": " + message);
     });

@@ -116,7 +116,7 @@ class StoreFailureModesTest {
     Vertx vertx = Vertx.vertx();
     opened(() -> vertx.close().await());
     RateLimitPlugin plugin = new RateLimitPlugin(Configs.limit(5, Duration.ofMinutes(1))
-        .redis(redis.uri(), Duration.ofMillis(500)).build(), new TestPluginContext(vertx), name -> null);
+        .redis(redis.uri(), Duration.ofMillis(500)).build(), new TestPluginContext(vertx).routeName("r"), name -> null);
     opened(() -> plugin.close().await());
     Load load = new Load(plugin, vertx.getOrCreateContext());
 
