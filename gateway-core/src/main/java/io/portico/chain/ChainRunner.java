@@ -44,6 +44,15 @@ public final class ChainRunner {
 
     /** Runs {@code task} on the exchange's event loop, now if already there. */
     void onLoop(Runnable task);
+
+    /**
+     * How long a phase may wait on its future before it counts as failed (0: no limit), so that a
+     * plugin whose future never completes (an {@link Error} thrown in a callback of its own, say)
+     * cannot hang the exchange.
+     */
+    default long phaseTimeoutMillis() {
+      return 0;
+    }
   }
 
   private final CompiledChain chain;
@@ -55,6 +64,9 @@ public final class ChainRunner {
   /** The plugin whose phase waits on a future, or -1; its clock started at {@link #pendingSince}. */
   private int pending = -1;
   private long pendingSince;
+  /** Counts waits on pending phases; a completion or deadline of an earlier wait is stale. */
+  private int waits;
+  private long deadlineTimer = -1;
 
   public ChainRunner(CompiledChain chain, Exchange exchange, Listener listener) {
     this.chain = chain;
@@ -119,7 +131,12 @@ public final class ChainRunner {
       if (pending == i) { // the future was not complete when invoke clocked it
         int next = i + 1;
         int index = i;
-        decision.onComplete(ar -> listener.onLoop(() -> resumeRequest(ar, index, next)));
+        int wait = await(index, true);
+        decision.onComplete(ar -> listener.onLoop(() -> {
+          if (settled(wait)) {
+            resumeRequest(ar, index, next);
+          }
+        }));
         return;
       }
       if (!settle(decision, i, true)) {
@@ -151,7 +168,12 @@ public final class ChainRunner {
       if (pending == i) { // the future was not complete when invoke clocked it
         int next = i - 1;
         int index = i;
-        decision.onComplete(ar -> listener.onLoop(() -> resumeResponse(ar, index, next)));
+        int wait = await(index, false);
+        decision.onComplete(ar -> listener.onLoop(() -> {
+          if (settled(wait)) {
+            resumeResponse(ar, index, next);
+          }
+        }));
         return;
       }
       if (!settle(decision, i, false)) {
@@ -195,6 +217,36 @@ public final class ChainRunner {
       fail(t, index, request);
       return null;
     }
+  }
+
+  /** Starts waiting on the pending phase of plugin {@code index}, with its deadline if any. */
+  private int await(int index, boolean request) {
+    int wait = ++waits;
+    long timeout = listener.phaseTimeoutMillis();
+    if (timeout > 0 && exchange.context() != null) {
+      deadlineTimer = exchange.context().owner().setTimer(timeout, id -> listener.onLoop(() -> {
+        if (wait != waits || listener.finished()) {
+          return;
+        }
+        waits++; // a late completion of the phase is ignored
+        deadlineTimer = -1;
+        endPending();
+        fail(new java.util.concurrent.TimeoutException("no decision within " + timeout + " ms"), index, request);
+      }));
+    }
+    return wait;
+  }
+
+  /** Whether the completion of wait {@code wait} is current (its deadline did not pass); stops the deadline. */
+  private boolean settled(int wait) {
+    if (wait != waits) {
+      return false;
+    }
+    if (deadlineTimer >= 0) {
+      exchange.context().owner().cancelTimer(deadlineTimer);
+      deadlineTimer = -1;
+    }
+    return true;
   }
 
   private void endPending() {

@@ -164,6 +164,11 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
     exchange.loop.execute(exchange.context, task);
   }
 
+  @Override
+  public long phaseTimeoutMillis() {
+    return exchange.route.timeoutMillis(); // a plugin may not wait longer than the upstream may
+  }
+
   private void use(Reply reply) {
     answer = reply;
     AnswerWriter.useReply(exchange, reply);

@@ -53,6 +53,14 @@ class FaultyPluginTest {
         public Plugin create(Config config, PluginContext context) {
           return new Plugin() {
             public Future<Decision> onRequest(Exchange exchange) {
+              if (config.error().equals("async-error")) {
+                // the Error escapes in a callback of the plugin's own: its future never completes
+                io.vertx.core.Promise<Decision> decided = io.vertx.core.Promise.promise();
+                context.vertx().setTimer(1, t -> {
+                  throw new NoSuchMethodError("'long io.portico.spi.Exchange.declaredContentLength()'");
+                });
+                return decided.future();
+              }
               failIn("request");
               return Decision.next().asFuture();
             }
@@ -103,6 +111,8 @@ class FaultyPluginTest {
         routes.append("      plugins: { faulty: { error: %s, phase: %s } } }\n".formatted(error, phase));
       }
     }
+    routes.append("  - { name: async-error, match: { path-prefix: /async-error }, upstream: backend, timeout: 1s,\n");
+    routes.append("      plugins: { faulty: { error: async-error, phase: request } } }\n");
     Path config = dir.resolve("gateway.yaml");
     Files.writeString(config, """
         plugins-dir: %s
@@ -152,6 +162,19 @@ class FaultyPluginTest {
       assertThat(healthy.statusCode()).isEqualTo(200);
       assertThat(healthy.body()).isEqualTo("ok");
     }
+  }
+
+  @Test
+  void aPhaseWhoseFutureNeverCompletesIsAnsweredAtTheRouteTimeout() throws Exception {
+    get("/healthy"); // the first request pays for class loading; the clock below is the phase's
+    long start = System.nanoTime();
+    HttpResponse<String> answer = get("/async-error/x");
+    assertThat(answer.statusCode()).isEqualTo(500);
+    JsonObject body = new JsonObject(answer.body());
+    assertThat(body.getString("error")).isEqualTo("plugin_error");
+    assertThat(body.getString("message")).contains("\"faulty\"");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as(answer.body()).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(get("/healthy").statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -11,8 +11,8 @@ import java.util.Map;
  * A phase returns a future of a {@link Decision}: {@code Decision.next().asFuture()} to carry on,
  * or {@code reply.asFuture()} to answer the client with a {@link Reply}. Return an already
  * completed future when you can: the runner then continues synchronously. Throwing (an
- * {@link Error} too) is answered with a 500 {@code plugin_error} naming the plugin; do not use it
- * for control flow.
+ * {@link Error} too) is answered with a 500 {@code plugin_error} naming the plugin, and so is a
+ * future still pending after the route's timeout; do not use either for control flow.
  */
 public interface Plugin {
 
