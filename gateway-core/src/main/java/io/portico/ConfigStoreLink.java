@@ -1,6 +1,7 @@
 package io.portico;
 
 import io.portico.config.StoreBinding;
+import io.portico.plugin.PluginCalls;
 import io.portico.spi.ConfigStore;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -35,8 +36,13 @@ public final class ConfigStoreLink implements ConfigStore.Listener {
 
   /** Opens the store and starts following it. */
   static ConfigStoreLink open(StoreBinding binding) {
-    ConfigStoreLink link = new ConfigStoreLink(binding.type(), binding.open());
-    link.store.follow(link);
+    String what = "config store " + binding.type();
+    ConfigStoreLink link = new ConfigStoreLink(binding.type(),
+        PluginCalls.call(what + ": open", binding.factory(), binding::open));
+    PluginCalls.call(what + ": follow", link.store, () -> {
+      link.store.follow(link);
+      return null;
+    });
     return link;
   }
 
@@ -104,11 +110,11 @@ public final class ConfigStoreLink implements ConfigStore.Listener {
     if (unavailable != null) {
       status.put("unavailable_reason", unavailable);
     }
-    status.putAll(store.status());
+    status.putAll(PluginCalls.call("config store " + type + ": status", store, store::status));
     return status;
   }
 
   Future<Void> close() {
-    return store.close();
+    return PluginCalls.close("config store " + type, store, store::close);
   }
 }

@@ -7,6 +7,7 @@ import io.portico.config.MatchConfig;
 import io.portico.config.MirrorConfig;
 import io.portico.config.RouteConfig;
 import io.portico.config.SplitConfig;
+import io.portico.plugin.PluginJarLoader;
 import io.portico.plugin.PluginRegistry;
 import io.portico.health.EndpointState;
 import io.portico.spi.Endpoint;
@@ -163,7 +164,9 @@ final class SnapshotView {
           .put("stage", factory.stage().name())
           .put("priority", factory.priority())
           .put("config", factory.configType().getName())
-          .put("class", factory.getClass().getName()));
+          .put("class", factory.getClass().getName())
+          .put("source", PluginJarLoader.originOf(factory))
+          .put("api_version", PluginJarLoader.apiVersionOf(factory)));
     }
     return new JsonObject().put("plugins", plugins);
   }

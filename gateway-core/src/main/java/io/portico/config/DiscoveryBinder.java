@@ -73,8 +73,8 @@ final class DiscoveryBinder {
     ConfigNode.Mapping options = new ConfigNode.Mapping(rest, restOrigins, block.origin());
     int before = problems.list().size();
     Record config = RecordBinder.bind(options, factory.upstreamConfigType(), path, problems.list());
-    if (config == null) {
-      return null;
+    if (config == null || problems.list().size() > before) {
+      return null; // the factory's own validate() sees only a config that bound cleanly
     }
     EndpointSourceFactory<?, Record> typed = (EndpointSourceFactory<?, Record>) factory;
     NodeConfigErrors errors = new NodeConfigErrors(options, path, problems.list());

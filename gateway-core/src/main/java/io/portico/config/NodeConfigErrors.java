@@ -25,12 +25,18 @@ final class NodeConfigErrors implements ConfigErrors {
     errors.add(new ConfigError(NodePaths.locate(block, relative), NodePaths.append(blockPath, relative), message));
   }
 
-  /** Runs a factory's validation, turning a crash in it into an error on the block. */
+  /**
+   * Runs a factory's validation, turning a crash in it (an {@link Error} too, but a fatal one)
+   * into an error on the block.
+   */
   void run(Runnable validation) {
     try {
       validation.run();
-    } catch (RuntimeException e) {
-      add("", "validation failed: " + e);
+    } catch (Throwable t) {
+      if (t instanceof VirtualMachineError fatal && !(t instanceof StackOverflowError)) {
+        throw fatal; // the JVM's trouble, not the plugin's (as PluginCalls.fatal)
+      }
+      add("", "validation failed: " + t);
     }
   }
 }

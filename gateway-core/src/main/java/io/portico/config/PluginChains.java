@@ -84,13 +84,14 @@ final class PluginChains {
   private PluginBinding bind(String name, ConfigNode block, String path) {
     PluginFactory<?> factory = registry.plugin(name).orElse(null);
     if (factory == null) {
-      problems.add(path, "unknown plugin \"" + name + "\"" + Suggestions.hint(name, registry.pluginNames()));
+      problems.add(path, "unknown plugin \"" + name + "\"" + Suggestions.hint(name, registry.pluginNames())
+          + registry.searchedDir().map(dir -> "; drop-in jars were looked for in " + dir).orElse(""));
       return null;
     }
     int before = problems.list().size();
     Record config = RecordBinder.bind(block, factory.configType(), path, problems.list());
-    if (config == null) {
-      return null;
+    if (config == null || problems.list().size() > before) {
+      return null; // the factory's own validate() sees only a config that bound cleanly
     }
     PluginFactory<Record> typed = (PluginFactory<Record>) factory;
     NodeConfigErrors errors = new NodeConfigErrors(block, path, problems.list());

@@ -58,8 +58,8 @@ final class StoreBinder {
     }
     int before = problems.list().size();
     Record bound = RecordBinder.bind(node, factory.settingsType(), path, problems.list());
-    if (bound == null) {
-      return null;
+    if (bound == null || problems.list().size() > before) {
+      return null; // the factory's own validate() sees only a config that bound cleanly
     }
     NodeConfigErrors errors = new NodeConfigErrors(node, path, problems.list());
     errors.run(() -> ((ConfigStoreFactory<Record>) factory).validate(bound, errors));

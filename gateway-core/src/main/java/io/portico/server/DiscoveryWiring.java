@@ -4,6 +4,7 @@ import io.portico.chain.GatewayPluginContext;
 import io.portico.config.DiscoveryBinding;
 import io.portico.endpoint.DiscoveredEndpoints;
 import io.portico.endpoint.DiscoveryKey;
+import io.portico.plugin.PluginCalls;
 import io.portico.spi.EndpointSnapshot;
 import io.portico.spi.EndpointSource;
 import io.portico.spi.EndpointSourceFactory;
@@ -58,7 +59,8 @@ final class DiscoveryWiring {
   @SuppressWarnings("unchecked")
   private static <S extends Record, U extends Record> EndpointSource create(EndpointSourceFactory<S, U> factory,
       Record settings, Record config, GatewayPluginContext context) {
-    return factory.create((S) settings, (U) config, context);
+    return PluginCalls.call("discovery " + factory.type() + " for " + context.routeName(), factory,
+        () -> factory.create((S) settings, (U) config, context));
   }
 
   Map<DiscoveryKey, DiscoveredEndpoints> feeds() {

@@ -2,6 +2,7 @@ package io.portico.server;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.portico.chain.PluginFailure;
 import io.portico.spi.BodyTooLargeException;
 import io.portico.spi.Reply;
 import io.portico.spi.UpstreamFailure;
@@ -43,6 +44,9 @@ public final class ErrorCatalog {
     }
     if (cause instanceof BodyTooLargeException) {
       return BODY_TOO_LARGE;
+    }
+    if (cause instanceof PluginFailure failure) {
+      return failure.reply(); // names the plugin
     }
     return PLUGIN_ERROR;
   }

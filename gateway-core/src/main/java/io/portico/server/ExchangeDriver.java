@@ -59,7 +59,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
     UpstreamInterceptor[] interceptors = exchange.route.chain().interceptors();
     Future<UpstreamResponse> response = interceptors.length == 0
         ? call.attempt()
-        : InterceptorChain.run(interceptors, exchange, call::attempt);
+        : InterceptorChain.run(exchange.route.chain(), exchange, call::attempt);
     if (response.isComplete()) {
       upstreamDone(response);
     } else {
@@ -162,6 +162,11 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
   @Override
   public void onLoop(Runnable task) {
     exchange.loop.execute(exchange.context, task);
+  }
+
+  @Override
+  public long phaseTimeoutMillis() {
+    return exchange.route.timeoutMillis(); // a plugin may not wait longer than the upstream may
   }
 
   private void use(Reply reply) {

@@ -2,6 +2,7 @@ package io.portico.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portico.cli.ValidateCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ class ConfigValidateCommandTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(Path config) {
-    return new ConfigValidateCommand(TestConfigs.REGISTRY).run(config,
+    return ValidateCommand.check(TestConfigs.REGISTRY, config,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 

@@ -79,7 +79,7 @@ public final class HeadersPluginFactory implements PluginFactory<HeadersPluginFa
         if (!request.isEmpty()) {
           request.applyTo(exchange.requestHeaders());
         }
-        return Decision.CONTINUE;
+        return Decision.next().asFuture();
       }
 
       @Override
@@ -87,7 +87,7 @@ public final class HeadersPluginFactory implements PluginFactory<HeadersPluginFa
         if (!response.isEmpty()) {
           response.applyTo(exchange.responseHeaders());
         }
-        return Decision.CONTINUE;
+        return Decision.next().asFuture();
       }
     };
   }

@@ -77,7 +77,7 @@ public final class IpRestrictionPluginFactory implements PluginFactory<IpRestric
         boolean permitted = ip != null
             && (allow.isEmpty() || anyContains(allow, ip))
             && !anyContains(deny, ip);
-        return permitted ? Decision.CONTINUE : FORBIDDEN.asFuture();
+        return permitted ? Decision.next().asFuture() : FORBIDDEN.asFuture();
       }
     };
   }

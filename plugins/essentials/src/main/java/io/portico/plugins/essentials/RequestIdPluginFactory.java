@@ -57,7 +57,7 @@ public final class RequestIdPluginFactory implements PluginFactory<RequestIdPlug
         if (config.response()) {
           exchange.additionalResponseHeaders().set(config.header(), exchange.requestId());
         }
-        return Decision.CONTINUE;
+        return Decision.next().asFuture();
       }
     };
   }

@@ -35,7 +35,7 @@ final class ApiKeyAuthPlugin implements Plugin {
     exchange.setConsumer(consumer);
     exchange.requestHeaders().remove(config.header());
     exchange.requestHeaders().set(config.consumerHeader(), consumer);
-    return Decision.CONTINUE;
+    return Decision.next().asFuture();
   }
 
   @Override
