@@ -3,7 +3,6 @@ package io.portico;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +27,8 @@ final class ConfigPropagation {
   private final Timer fromWatch;
   private final Timer fromAdmin;
   private final ConcurrentNavigableMap<Long, Long> writes = new ConcurrentSkipListMap<>();
+  /** The newest revision live on this gateway; a write may learn its revision only after that. */
+  private volatile long appliedRevision = -1;
 
   ConfigPropagation(MeterRegistry registry) {
     fromWatch = timer(registry, "watch_event");
@@ -47,17 +48,27 @@ final class ConfigPropagation {
   /** An admin write started at {@code startNanos} was stored at {@code revision}. */
   void written(long revision, long startNanos) {
     writes.put(revision, startNanos);
+    // The watch may have applied the revision before the put's answer reached this write; then
+    // applied() has already drained the map, and the write is recorded here. remove() hands the
+    // entry to exactly one of the two.
+    if (revision <= appliedRevision && writes.remove(revision) != null) {
+      fromAdmin.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   /** A snapshot built from changes that arrived from {@code sinceNanos} on is live at {@code revision}. */
   void applied(long revision, long sinceNanos) {
     long now = System.nanoTime();
+    appliedRevision = Math.max(appliedRevision, revision);
     if (sinceNanos > 0) {
       fromWatch.record(now - sinceNanos, TimeUnit.NANOSECONDS);
     }
-    Map<Long, Long> done = writes.headMap(revision, true);
-    done.values().forEach(start -> fromAdmin.record(now - start, TimeUnit.NANOSECONDS));
-    done.clear();
+    for (Long written : writes.headMap(revision, true).keySet()) {
+      Long start = writes.remove(written);
+      if (start != null) {
+        fromAdmin.record(now - start, TimeUnit.NANOSECONDS);
+      }
+    }
     writes.values().removeIf(start -> now - start > FORGET_NANOS); // written, never seen live (rejected, say)
   }
 }
