@@ -1,9 +1,9 @@
 package io.portico.admin;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.portico.ConfigReloader;
-import io.portico.ConfigStoreLink;
-import io.portico.Gateway;
+import io.portico.config.live.ConfigReloader;
+import io.portico.config.live.ConfigStoreLink;
+import io.portico.server.Gateway;
 import io.portico.config.ConfigError;
 import io.portico.config.ConfigException;
 import io.portico.config.ValidatedConfig;

@@ -1,8 +1,8 @@
 package io.portico.admin;
 
-import io.portico.ConfigReloader;
-import io.portico.ConfigStoreLink;
-import io.portico.Gateway;
+import io.portico.config.live.ConfigReloader;
+import io.portico.config.live.ConfigStoreLink;
+import io.portico.server.Gateway;
 import io.portico.config.AdminConfig;
 import io.portico.plugin.PluginRegistry;
 import io.portico.registry.InstanceRegistry;

@@ -1,11 +1,11 @@
 package io.portico.admin;
 
-import io.portico.ConfigReloader;
-import io.portico.ConfigStoreLink;
+import io.portico.config.live.ConfigReloader;
+import io.portico.config.live.ConfigStoreLink;
 import io.portico.config.ConfigError;
 import io.portico.config.ConfigException;
 import io.portico.config.RejectedEntry;
-import io.portico.config.StoreOverlay;
+import io.portico.config.source.StoreOverlay;
 import io.portico.config.ValidatedConfig;
 import io.portico.spi.ConfigStore;
 import io.vertx.core.http.HttpMethod;

@@ -1,14 +1,14 @@
 package io.portico.admin;
 
-import io.portico.Gateway;
-import io.portico.GatewaySnapshot;
+import io.portico.server.Gateway;
+import io.portico.runtime.GatewaySnapshot;
 import io.portico.config.CanaryConfig;
 import io.portico.config.MatchConfig;
 import io.portico.config.MirrorConfig;
 import io.portico.config.RouteConfig;
 import io.portico.config.SplitConfig;
 import io.portico.plugin.PluginRegistry;
-import io.portico.health.EndpointState;
+import io.portico.endpoint.EndpointState;
 import io.portico.spi.Endpoint;
 import io.portico.upstream.Upstream;
 import io.portico.spi.PluginFactory;

@@ -1,6 +1,6 @@
 package io.portico.chain;
 
-import io.portico.GatewaySnapshot;
+import io.portico.runtime.GatewaySnapshot;
 import io.portico.spi.Plugin;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -1,6 +1,5 @@
 package io.portico.cli;
 
-import io.portico.config.ConfigValidateCommand;
 import io.portico.plugin.PluginRegistry;
 import io.portico.registry.LocalRegistry;
 import io.portico.registry.LocalRegistryDiscovery;

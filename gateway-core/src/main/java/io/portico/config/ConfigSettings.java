@@ -1,5 +1,7 @@
 package io.portico.config;
 
+import io.portico.config.bind.StoreBinder;
+
 /**
  * {@code config:} whether config files are watched, and at most one live config store laid over
  * the files: {@code etcd} (bound by the discovery-etcd module) or {@code kubernetes} (Gateway API

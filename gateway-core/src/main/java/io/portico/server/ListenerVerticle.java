@@ -1,5 +1,8 @@
 package io.portico.server;
 
+import io.portico.exchange.Loop;
+import io.portico.exchange.RequestDispatcher;
+import io.portico.runtime.GatewayRuntime;
 import io.portico.upstream.UpstreamClients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,5 +1,6 @@
 package io.portico.config;
 
+import io.portico.cli.ConfigValidateCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

@@ -2,8 +2,7 @@ package io.portico.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portico.Gateway;
-import io.portico.GatewaySnapshot;
+import io.portico.runtime.GatewaySnapshot;
 import io.portico.config.ValidatedConfig;
 import io.portico.spi.Plugin;
 import io.portico.testing.Await;

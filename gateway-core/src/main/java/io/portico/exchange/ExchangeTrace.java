@@ -1,0 +1,31 @@
+package io.portico.exchange;
+
+import io.portico.upstream.Upstream;
+
+/** What happened during an exchange, for its {@link io.portico.spi.ExchangeLog}. */
+public final class ExchangeTrace {
+  String errorCode;
+  /** The upstream chosen for the exchange when its route splits traffic, else {@code null}. */
+  public Upstream upstream;
+  /** Whether a copy of the request went (or was refused) to the route's mirror. */
+  public boolean mirrored;
+  String endpoint;
+  int attempts;
+  long upstreamStartNanos;
+  long upstreamNanos = -1;
+  long bytesReceived;
+  long bytesSent;
+
+  void upstreamStarted() {
+    attempts++;
+    upstreamStartNanos = System.nanoTime();
+  }
+
+  void upstreamEnded() {
+    if (upstreamStartNanos != 0) {
+      long spent = System.nanoTime() - upstreamStartNanos;
+      upstreamNanos = upstreamNanos < 0 ? spent : upstreamNanos + spent;
+      upstreamStartNanos = 0;
+    }
+  }
+}

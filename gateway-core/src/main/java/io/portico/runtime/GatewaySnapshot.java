@@ -1,0 +1,65 @@
+package io.portico.runtime;
+
+import io.portico.config.RouteConfig;
+import io.portico.spi.Endpoint;
+import io.portico.spi.Plugin;
+import io.portico.spi.Stage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the gateway is running right now, for the admin API: the config version and where it came
+ * from, each route with its compiled plugin chain, and each upstream with its endpoints. Immutable
+ * except for {@link PluginView#status()}, which asks the live plugin.
+ *
+ * @param version identifies the config content (a hash or an etcd revision)
+ * @param source where the config came from, e.g. {@code file:routes/gateway.yaml}
+ * @param appliedAt when this snapshot went live
+ * @param routes the routes in config order
+ * @param upstreams the upstreams in config order
+ */
+public record GatewaySnapshot(
+    String version, String source, Instant appliedAt, List<RouteView> routes, List<UpstreamView> upstreams) {
+
+  public GatewaySnapshot {
+    routes = List.copyOf(routes);
+    upstreams = List.copyOf(upstreams);
+  }
+
+  /**
+   * One compiled route.
+   *
+   * @param config the route as configured
+   * @param plugins its effective chain in {@code onRequest} order
+   */
+  public record RouteView(RouteConfig config, List<PluginView> plugins) {
+    public RouteView {
+      plugins = List.copyOf(plugins);
+    }
+
+    public String name() {
+      return config.name();
+    }
+  }
+
+  /** One plugin of a route's chain. */
+  public record PluginView(String name, Stage stage, int priority, Plugin plugin) {
+    /** The plugin's own state ({@link Plugin#status()}); cheap and thread-safe. */
+    public Map<String, Object> status() {
+      return plugin.status();
+    }
+  }
+
+  /**
+   * One upstream.
+   *
+   * @param balancer the balancer name ({@code round-robin}, {@code weighted-round-robin})
+   * @param endpoints its current endpoints
+   */
+  public record UpstreamView(String name, String balancer, List<Endpoint> endpoints) {
+    public UpstreamView {
+      endpoints = List.copyOf(endpoints);
+    }
+  }
+}
