@@ -1,6 +1,7 @@
 package io.portico.admin;
 
 import io.portico.server.Gateway;
+import io.portico.chain.PluginView;
 import io.portico.runtime.GatewaySnapshot;
 import io.portico.config.CanaryConfig;
 import io.portico.config.MatchConfig;
@@ -31,7 +32,7 @@ final class SnapshotView {
     for (GatewaySnapshot.RouteView route : snapshot.routes()) {
       RouteConfig config = route.config();
       JsonArray chain = new JsonArray();
-      for (GatewaySnapshot.PluginView plugin : route.plugins()) {
+      for (PluginView plugin : route.plugins()) {
         JsonObject entry = new JsonObject()
             .put("name", plugin.name())
             .put("stage", plugin.stage().name())

@@ -1,13 +1,15 @@
 package io.portico.config;
 
-import io.portico.config.bind.StoreBinder;
-
 /**
  * {@code config:} whether config files are watched, and at most one live config store laid over
  * the files: {@code etcd} (bound by the discovery-etcd module) or {@code kubernetes} (Gateway API
  * HTTPRoutes, bound by the discovery-kubernetes module).
  */
 public record ConfigSettings(Boolean watch, ConfigNode etcd, ConfigNode kubernetes) {
+  /** The store types, as their blocks are named under {@code config:}. */
+  public static final String ETCD = "etcd";
+  public static final String KUBERNETES = "kubernetes";
+
   public ConfigSettings {
     watch = watch != null ? watch : Boolean.FALSE;
   }
@@ -15,8 +17,8 @@ public record ConfigSettings(Boolean watch, ConfigNode etcd, ConfigNode kubernet
   /** The block of the store of this type ({@code etcd}, {@code kubernetes}), or {@code null}. */
   public ConfigNode store(String type) {
     return switch (type) {
-      case StoreBinder.ETCD -> etcd;
-      case StoreBinder.KUBERNETES -> kubernetes;
+      case ETCD -> etcd;
+      case KUBERNETES -> kubernetes;
       default -> null;
     };
   }

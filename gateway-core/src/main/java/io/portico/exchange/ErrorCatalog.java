@@ -1,7 +1,5 @@
 package io.portico.exchange;
 
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.portico.spi.BodyTooLargeException;
 import io.portico.spi.Reply;
 import io.portico.spi.UpstreamFailure;
@@ -41,17 +39,6 @@ public final class ErrorCatalog {
       return BODY_TOO_LARGE;
     }
     return PLUGIN_ERROR;
-  }
-
-  /** The answer for a request head the HTTP decoder rejected. */
-  public static Reply forDecoderFailure(Throwable cause) {
-    if (cause instanceof TooLongHttpLineException) {
-      return URI_TOO_LONG;
-    }
-    if (cause instanceof TooLongHttpHeaderException) {
-      return HEADERS_TOO_LARGE;
-    }
-    return BAD_REQUEST;
   }
 
   /** {@code {"error":…,"message":…,"request_id":…}} for an error reply. */

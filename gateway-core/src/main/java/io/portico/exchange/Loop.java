@@ -4,7 +4,6 @@ import io.portico.runtime.GatewayRuntime;
 import io.portico.upstream.Deadlines;
 import io.portico.upstream.UpstreamClients;
 import io.vertx.core.Context;
-import io.vertx.core.internal.ContextInternal;
 
 /**
  * The state one listener keeps for its event loop: its index (which balancer state to use), its
@@ -20,14 +19,19 @@ public final class Loop {
   public final Deadlines deadlines;
   final PeerAddresses peers = new PeerAddresses();
 
-  public Loop(int index, Context context, UpstreamClients clients, GatewayRuntime runtime) {
+  public Loop(int index, Context context, UpstreamClients clients, Deadlines deadlines, GatewayRuntime runtime) {
     this.index = index;
     this.context = context;
     this.thread = Thread.currentThread();
     this.clients = clients;
     this.ids = new RequestIds(index);
     this.runtime = runtime;
-    this.deadlines = new Deadlines(((ContextInternal) context).nettyEventLoop());
+    this.deadlines = deadlines;
+  }
+
+  /** A new request id, unique to this gateway. */
+  public String nextRequestId() {
+    return ids.next();
   }
 
   /** Runs {@code task} on this loop: now when already on it, else queued on {@code context}. */

@@ -7,6 +7,7 @@ import io.portico.spi.Exchange;
 import io.portico.spi.Key;
 import io.portico.upstream.HeaderPolicy;
 import io.portico.upstream.TrustedProxies;
+import io.portico.upstream.Upstream;
 import io.portico.upstream.UpstreamHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -68,6 +69,23 @@ public final class ProxyExchange implements Exchange, RouteRequest, UpstreamHead
   public void route(CompiledRoute route, String upstreamPath) {
     this.route = route;
     this.upstreamPath = upstreamPath;
+  }
+
+  /**
+   * The upstream of this exchange: the route's, or when the route splits traffic the first
+   * matching canary rule's, else the split's pick. Chosen at the first call and remembered, so
+   * every try of the exchange goes to the same upstream.
+   */
+  Upstream upstream() {
+    if (route.traffic() == null) {
+      return route.upstream();
+    }
+    Upstream chosen = trace.upstream;
+    if (chosen == null) {
+      chosen = route.traffic().choose(loop.index, this);
+      trace.upstream = chosen;
+    }
+    return chosen;
   }
 
   @Override

@@ -5,20 +5,18 @@ import io.portico.route.PathNormalizer;
 import io.portico.route.RouteMatch;
 import io.portico.runtime.CompiledRoute;
 import io.portico.runtime.RuntimeSnapshot;
-import io.portico.server.framing.RequestFramingGuard;
 import io.portico.spi.Reply;
 import io.portico.upstream.HeaderPolicy;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * The entry of every request on one event loop: reads the current snapshot once, checks the head,
  * normalises the path, matches a route and hands the exchange to its driver. Requests that match
- * nothing, or that the decoder or the framing guard refused, are answered here.
+ * nothing are answered here; those the decoder or the framing guard refused never get here
+ * ({@code server.RefusedRequests} answers them).
  */
 public final class RequestDispatcher {
   private final Loop loop;
@@ -58,22 +56,6 @@ public final class RequestDispatcher {
     } catch (RuntimeException e) {
       driver.internalError(e);
     }
-  }
-
-  /** A request the HTTP decoder refused, or the stand-in for one the framing guard refused. */
-  public void handleInvalid(HttpServerRequest request) {
-    HttpConnection connection = request.connection();
-    Reply reason = null;
-    if (connection instanceof ConnectionBase base) {
-      reason = base.channel().attr(RequestFramingGuard.VIOLATION).get();
-    }
-    if (reason == null) {
-      Throwable cause = request.decoderResult().cause();
-      reason = ErrorCatalog.forDecoderFailure(cause);
-    }
-    HttpServerResponse response = request.response();
-    response.headers().set("connection", "close");
-    write(response, reason, loop.ids.next()).onComplete(ar -> connection.close());
   }
 
   private void reject(HttpServerRequest request, Reply reply, String requestId) {

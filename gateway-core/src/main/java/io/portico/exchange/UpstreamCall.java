@@ -10,7 +10,6 @@ import io.portico.spi.UpstreamResponse;
 import io.portico.upstream.ConnectionPool;
 import io.portico.upstream.ProxiedResponse;
 import io.portico.upstream.RequestBody;
-import io.portico.upstream.RequestMirror;
 import io.portico.upstream.RetryPolicy;
 import io.portico.upstream.StreamedBody;
 import io.portico.upstream.Upstream;
@@ -57,8 +56,8 @@ final class UpstreamCall {
     }
     made = true;
     CompiledRoute route = exchange.route;
-    upstream = route.upstreamFor(exchange); // chosen once per exchange, kept for its retries
-    RequestMirror.start(exchange);
+    upstream = exchange.upstream(); // chosen once per exchange, kept for its retries
+    Mirroring.start(exchange);
     policy = route.retry();
     if (upstream.current() == null || upstream.current().servingCount() == 0) {
       return Future.failedFuture(noEndpoint()); // before reading any body

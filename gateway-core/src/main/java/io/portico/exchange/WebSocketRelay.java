@@ -46,7 +46,7 @@ final class WebSocketRelay {
 
   void start() {
     CompiledRoute route = exchange.route;
-    Upstream target = route.upstreamFor(exchange);
+    Upstream target = exchange.upstream();
     Endpoint endpoint = target.pick(exchange.loop.index, exchange);
     if (endpoint == null) {
       listener.webSocketRefused(ErrorCatalog.upstream(UpstreamFailure.Kind.NO_ENDPOINT));

@@ -1,12 +1,15 @@
 package io.portico.runtime;
 
+import io.portico.chain.PluginView;
 import io.portico.config.RouteConfig;
 import io.portico.spi.Endpoint;
 import io.portico.spi.Plugin;
-import io.portico.spi.Stage;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * What the gateway is running right now, for the admin API: the config version and where it came
@@ -27,6 +30,20 @@ public record GatewaySnapshot(
     upstreams = List.copyOf(upstreams);
   }
 
+  /** Every distinct plugin of this snapshot, in route order. */
+  public List<Plugin> plugins() {
+    List<Plugin> all = new ArrayList<>();
+    Set<Plugin> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (RouteView route : routes) {
+      for (PluginView view : route.plugins()) {
+        if (seen.add(view.plugin())) {
+          all.add(view.plugin());
+        }
+      }
+    }
+    return all;
+  }
+
   /**
    * One compiled route.
    *
@@ -40,14 +57,6 @@ public record GatewaySnapshot(
 
     public String name() {
       return config.name();
-    }
-  }
-
-  /** One plugin of a route's chain. */
-  public record PluginView(String name, Stage stage, int priority, Plugin plugin) {
-    /** The plugin's own state ({@link Plugin#status()}); cheap and thread-safe. */
-    public Map<String, Object> status() {
-      return plugin.status();
     }
   }
 

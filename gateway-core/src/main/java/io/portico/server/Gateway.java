@@ -19,7 +19,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +69,7 @@ public final class Gateway {
     int instances = Math.max(1, config.gateway().listen().instances());
     EngineStats stats = new EngineStats(config.gateway().listen());
     SnapshotCompiler compiler = new SnapshotCompiler(vertx, registry, stats, instances);
-    Context control = ((VertxInternal) vertx).createEventLoopContext();
+    Context control = EventLoopContexts.create(vertx);
     return vertx.executeBlocking(() -> compiler.compile(config, null)).compose(compilation -> {
       GatewayRuntime runtime = new GatewayRuntime(compilation.snapshot(), registry, stats);
       List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();
@@ -143,7 +142,7 @@ public final class Gateway {
         .transform(ar -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId))
         .transform(ar -> {
           SnapshotCompiler.stopDiscovery(runtime.snapshot());
-          return PluginLifecycle.closeAll(PluginLifecycle.of(runtime.snapshot().view()));
+          return PluginLifecycle.closeAll(runtime.snapshot().view().plugins());
         })
         .onComplete(ar -> LOG.info("gateway stopped"));
     return stopped;

@@ -1,8 +1,5 @@
 package io.portico.upstream;
 
-import io.portico.exchange.BodyReader;
-import io.portico.exchange.ProxyExchange;
-import io.portico.spi.Endpoint;
 import io.portico.spi.UpstreamResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -32,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestMirror {
   private static final Logger LOG = LoggerFactory.getLogger(RequestMirror.class);
-  static final String HEADER = "x-mirrored";
+  public static final String HEADER = "x-mirrored";
 
   /** The state of one event loop; the padding keeps two loops' counters off one cache line. */
   private static final class LoopState {
@@ -64,70 +61,35 @@ public final class RequestMirror {
     }
   }
 
-  Upstream upstream() {
+  /** The route that mirrors, for log lines. */
+  public String route() {
+    return route;
+  }
+
+  public Upstream upstream() {
     return upstream;
   }
 
-  /**
-   * Starts a copy of {@code exchange}'s request when its route mirrors, once per exchange (later
-   * calls, such as a retry's, do nothing). Call on the exchange's event loop once the request
-   * phase is over. Returns at once: the copy leaves on a later turn of the loop.
-   */
-  public static void start(ProxyExchange exchange) {
-    RequestMirror mirror = exchange.route.mirror();
-    if (mirror == null || exchange.trace.mirrored) {
-      return;
-    }
-    exchange.trace.mirrored = true;
-    try {
-      mirror.copy(exchange);
-    } catch (RuntimeException e) {
-      LOG.debug("route {}: mirror to {} failed to start", mirror.route, mirror.upstream.name(), e);
-    }
+  /** Whether the next request of event loop {@code loop} is one of the {@code percent} copied. */
+  public boolean sampled(int loop) {
+    return sampled(loops[loop]);
   }
 
-  private void copy(ProxyExchange exchange) {
-    int loop = exchange.loop.index;
+  /** Whether event loop {@code loop} already has {@code max-connections} copies in flight. */
+  public boolean full(int loop) {
+    return loops[loop].inFlight >= upstream.settings().maxConnections();
+  }
+
+  /**
+   * A copy of one request, counted in flight on event loop {@code loop} until it ends; it leaves
+   * when the caller {@linkplain Copy#send sends} its body.
+   */
+  public Copy newCopy(int loop, Context context, Deadlines deadlines, String requestId, HttpMethod method, String uri,
+      HostAndPort authority, MultiMap headers, ConnectionPool pool) {
     LoopState state = loops[loop];
-    if (!sampled(state)) {
-      return;
-    }
-    BodyReader reader = exchange.bodyReader;
-    if (exchange.hasBody && (reader == null || !reader.started())) {
-      LOG.trace("route {}: request {} not mirrored: its body streams", route, exchange.requestId());
-      return;
-    }
-    if (state.inFlight >= upstream.settings().maxConnections()) {
-      LOG.debug("route {}: request {} not mirrored: {} copies to {} in flight", route, exchange.requestId(),
-          state.inFlight, upstream.name());
-      return;
-    }
-    Endpoint endpoint = upstream.pick(loop, exchange);
-    if (endpoint == null) {
-      LOG.debug("route {}: request {} not mirrored: upstream {} has no ready endpoint", route, exchange.requestId(),
-          upstream.name());
-      return;
-    }
-    MultiMap headers = HttpHeaders.headers();
-    exchange.writeTo(headers); // the headers as the upstream gets them
-    headers.set(HEADER, "true");
-    String query = exchange.query();
-    Copy copy = new Copy(state, exchange.context, exchange.loop.deadlines, exchange.requestId(), exchange.method(),
-        query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query, exchange.request.authority(),
-        headers, exchange.loop.clients.pool(endpoint, upstream.settings()));
+    Copy copy = new Copy(state, context, deadlines, requestId, method, uri, authority, headers, pool);
     state.inFlight++; // until the copy ends
-    if (reader == null || !reader.started()) {
-      exchange.context.runOnContext(v -> copy.send(RequestBody.NONE));
-    } else {
-      // the buffered body is a heap buffer that writes never release: it can go twice
-      reader.read().onComplete(read -> exchange.context.runOnContext(v -> {
-        if (read.succeeded()) {
-          copy.send(RequestBody.buffered(read.result()));
-        } else {
-          copy.over("the body could not be read: " + read.cause().getMessage());
-        }
-      }));
-    }
+    return copy;
   }
 
   /** Whether this request is one of the {@code percent} copied, spread evenly. */
@@ -144,7 +106,7 @@ public final class RequestMirror {
   }
 
   /** One copy in flight: its try, and the deadline that ends it, answer body included. */
-  private final class Copy extends Deadlines.Deadline implements ResponseSink {
+  public final class Copy extends Deadlines.Deadline implements ResponseSink {
     private final LoopState state;
     private final Context context;
     private final Deadlines deadlines;
@@ -170,7 +132,7 @@ public final class RequestMirror {
       this.pool = pool;
     }
 
-    void send(RequestBody body) {
+    public void send(RequestBody body) {
       try {
         if (timeoutMillis > 0) {
           deadlines.arm(this, timeoutMillis);
@@ -231,7 +193,7 @@ public final class RequestMirror {
     }
 
     /** Ends the copy with a failure. */
-    void over(String why) {
+    public void over(String why) {
       if (over) {
         return;
       }

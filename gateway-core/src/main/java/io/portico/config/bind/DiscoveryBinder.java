@@ -58,7 +58,7 @@ public final class DiscoveryBinder {
   @SuppressWarnings("unchecked")
   private DiscoveryBinding bindUpstream(ConfigNode node, String path, Map<String, Record> settings) {
     if (!(node instanceof ConfigNode.Mapping block)) {
-      problems.add(path, "expected a mapping with a type, got " + ValueBinder.describe(node));
+      problems.add(path, "expected a mapping with a type, got " + ConfigNode.describe(node));
       return null;
     }
     ConfigNode type = block.entries().get("type");

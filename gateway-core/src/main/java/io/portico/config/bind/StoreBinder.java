@@ -17,11 +17,9 @@ import java.util.List;
  */
 public final class StoreBinder {
 
-  public static final String ETCD = "etcd";
-  public static final String KUBERNETES = "kubernetes";
 
   /** The store types the {@code config:} block has a key for, and the module providing each. */
-  private static final List<String> TYPES = List.of(ETCD, KUBERNETES);
+  private static final List<String> TYPES = List.of(ConfigSettings.ETCD, ConfigSettings.KUBERNETES);
 
   private final PluginRegistry registry;
   private final ConfigProblems problems;

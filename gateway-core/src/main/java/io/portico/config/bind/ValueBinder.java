@@ -60,12 +60,12 @@ public final class ValueBinder {
     if (c.isRecord() && node instanceof ConfigNode.Mapping mapping) {
       return RecordBinder.record(mapping, c, path, errors, false);
     }
-    return fail(errors, node, path, "expected " + describe(c) + ", got " + describe(node));
+    return fail(errors, node, path, "expected " + describe(c) + ", got " + ConfigNode.describe(node));
   }
 
   private static Object collection(ConfigNode node, Type item, String path, List<ConfigError> errors, boolean unique) {
     if (!(node instanceof ConfigNode.Sequence sequence)) {
-      return fail(errors, node, path, "expected a list, got " + describe(node));
+      return fail(errors, node, path, "expected a list, got " + ConfigNode.describe(node));
     }
     List<Object> values = new ArrayList<>();
     Set<Object> seen = new LinkedHashSet<>();
@@ -77,7 +77,7 @@ public final class ValueBinder {
       if (value == FAILED) {
         failed = true;
       } else if (unique && !seen.add(value)) {
-        fail(errors, child, childPath, "duplicate value " + describe(child));
+        fail(errors, child, childPath, "duplicate value " + ConfigNode.describe(child));
         failed = true;
       } else {
         values.add(value);
@@ -91,7 +91,7 @@ public final class ValueBinder {
 
   private static Object map(ConfigNode node, Type item, String path, List<ConfigError> errors) {
     if (!(node instanceof ConfigNode.Mapping mapping)) {
-      return fail(errors, node, path, "expected a mapping, got " + describe(node));
+      return fail(errors, node, path, "expected a mapping, got " + ConfigNode.describe(node));
     }
     Map<String, Object> values = new LinkedHashMap<>();
     boolean failed = false;
@@ -114,17 +114,6 @@ public final class ValueBinder {
   static Object fail(List<ConfigError> errors, ConfigNode node, String path, String message) {
     errors.add(new ConfigError(node.origin(), path, message));
     return FAILED;
-  }
-
-  public static String describe(ConfigNode node) {
-    if (node instanceof ConfigNode.Mapping) {
-      return "a mapping";
-    }
-    if (node instanceof ConfigNode.Sequence) {
-      return "a list";
-    }
-    String value = ((ConfigNode.Scalar) node).value();
-    return value == null ? "null" : "\"" + value + "\"";
   }
 
   private static String describe(Class<?> type) {

@@ -19,7 +19,6 @@ import io.portico.config.bind.DiscoveryBinder;
 import io.portico.config.bind.PluginChains;
 import io.portico.config.bind.RecordBinder;
 import io.portico.config.bind.StoreBinder;
-import io.portico.config.bind.ValueBinder;
 import io.portico.config.check.GatewayChecks;
 import io.portico.config.check.RouteChecks;
 import io.portico.config.check.UpstreamChecks;
@@ -217,7 +216,7 @@ public final class ConfigLoader {
       DiscoveryBinding binding = upstream != null && upstream.name() != null ? bindings.get(upstream.name()) : null;
       if (binding != null && LOCAL_REGISTRY.equals(binding.factory().type())) {
         problems.add(NodePaths.key(NodePaths.key(NodePaths.index("upstreams", i), "discovery"), "type"),
-            StoreBinder.ETCD.equals(storeType)
+            ConfigSettings.ETCD.equals(storeType)
                 ? "with config.etcd, instances registered through the admin API are kept in etcd: use type etcd"
                 : "with config." + storeType + ", instances registered through the admin API go to the config store, which does not keep them");
       }
@@ -232,7 +231,7 @@ public final class ConfigLoader {
       return items;
     }
     if (!(node instanceof ConfigNode.Sequence sequence)) {
-      problems.add(key, "expected a list, got " + ValueBinder.describe(node));
+      problems.add(key, "expected a list, got " + ConfigNode.describe(node));
       return items;
     }
     for (int i = 0; i < sequence.items().size(); i++) {

@@ -5,7 +5,6 @@ import io.portico.config.ConfigError;
 import io.portico.config.ConfigException;
 import io.portico.config.ConfigNode;
 import io.portico.config.NodePaths;
-import io.portico.config.bind.ValueBinder;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -104,7 +103,7 @@ public final class ConfigFileReader {
       return;
     }
     if (!(node instanceof ConfigNode.Mapping document)) {
-      errors.add(new ConfigError(node.origin(), "", "a config document must be a mapping, got " + ValueBinder.describe(node)));
+      errors.add(new ConfigError(node.origin(), "", "a config document must be a mapping, got " + ConfigNode.describe(node)));
       return;
     }
     merger.merge(document, INCLUDE);
@@ -128,7 +127,7 @@ public final class ConfigFileReader {
       ConfigNode item = items.get(i);
       String path = node instanceof ConfigNode.Sequence ? NodePaths.index("include", i) : "include";
       if (!(item instanceof ConfigNode.Scalar scalar) || scalar.value() == null || scalar.value().isBlank()) {
-        errors.add(new ConfigError(item.origin(), path, "expected a file name, got " + ValueBinder.describe(item)));
+        errors.add(new ConfigError(item.origin(), path, "expected a file name, got " + ConfigNode.describe(item)));
         continue;
       }
       Path target = file.resolveSibling(scalar.value()).normalize();

@@ -3,7 +3,6 @@ package io.portico.config.source;
 import io.portico.config.ConfigError;
 import io.portico.config.ConfigException;
 import io.portico.config.ConfigNode;
-import io.portico.config.bind.ValueBinder;
 import io.portico.spi.ConfigStore;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -148,7 +147,7 @@ public final class StoreOverlay {
       if (name instanceof ConfigNode.Scalar scalar && entry.name().equals(scalar.value())) {
         return new Parsed(entry, mapping, null);
       }
-      String written = name instanceof ConfigNode.Scalar scalar ? "\"" + scalar.value() + "\"" : ValueBinder.describe(name);
+      String written = name instanceof ConfigNode.Scalar scalar ? "\"" + scalar.value() + "\"" : ConfigNode.describe(name);
       return new Parsed(entry, null, error(entry.key(), mapping.keyOrigins().get("name").line(), "name",
           "is " + written + " but the key names \"" + entry.name() + "\" (leave it out: the key gives the name)"));
     }
