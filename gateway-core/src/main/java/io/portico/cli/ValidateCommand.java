@@ -3,6 +3,8 @@ package io.portico.cli;
 import io.portico.plugin.PluginRegistry;
 import io.portico.registry.LocalRegistry;
 import io.portico.registry.LocalRegistryDiscovery;
+import io.portico.spi.Args;
+import io.portico.spi.Command;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.portico.cli;
+package io.portico.spi;
 
 import java.util.ArrayList;
 import java.util.HashMap;

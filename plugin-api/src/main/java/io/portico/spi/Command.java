@@ -1,4 +1,4 @@
-package io.portico.cli;
+package io.portico.spi;
 
 import java.io.PrintStream;
 import java.util.List;
