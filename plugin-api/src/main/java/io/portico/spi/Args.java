@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code --name value} options and positional arguments of a command line. */
+/** {@code --name value} (or {@code --name=value}) options and positional arguments of a {@link Command}'s line. */
 public final class Args {
   private final Map<String, String> options = new HashMap<>();
   private final List<String> positional = new ArrayList<>();

@@ -4,8 +4,14 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * One {@code portico} sub-command. Built-in commands are listed in {@link Main}; modules add more
- * through {@link java.util.ServiceLoader} (for example {@code register} from the etcd module).
+ * One {@code portico} sub-command. The gateway has its own ({@code run}, {@code validate},
+ * {@code demo}); a module adds more by listing its implementation in
+ * {@code META-INF/services/io.portico.spi.Command}, found through {@link java.util.ServiceLoader}
+ * like plugin factories (for example {@code register} from the discovery-etcd module). A built-in
+ * command wins over a module's of the same name.
+ *
+ * <p>Commands run on the launcher's main thread, before and outside any gateway: they may block,
+ * and they see nothing of the engine but what this API offers.
  */
 public interface Command {
 
