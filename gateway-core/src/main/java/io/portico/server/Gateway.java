@@ -10,7 +10,6 @@ import io.portico.runtime.EngineStats;
 import io.portico.runtime.GatewayRuntime;
 import io.portico.runtime.RuntimeSnapshot;
 import io.portico.runtime.SnapshotCompiler;
-import io.portico.spi.Endpoint;
 import io.portico.spi.GatewayStats;
 import io.portico.upstream.Upstream;
 import io.portico.spi.Plugin;
@@ -158,24 +157,9 @@ public final class Gateway {
     return runtime.snapshot().view();
   }
 
-  /**
-   * The current endpoints of an upstream (live: discovery updates them between config changes),
-   * or an empty list for an unknown upstream.
-   */
-  public List<Endpoint> endpoints(String upstream) {
-    Upstream running = runtime.snapshot().upstreams().get(upstream);
-    return running == null ? List.of() : running.endpoints();
-  }
-
   /** The running upstream named {@code name}, or {@code null}. */
   public Upstream upstream(String name) {
     return runtime.snapshot().upstreams().get(name);
-  }
-
-  /** The version (revision) of an upstream's discovered endpoints, or {@code null}. */
-  public String endpointsVersion(String upstream) {
-    Upstream running = runtime.snapshot().upstreams().get(upstream);
-    return running == null ? null : running.endpointsVersion();
   }
 
   /** Completes once the listeners are bound and every plugin of the active config warmed up. */

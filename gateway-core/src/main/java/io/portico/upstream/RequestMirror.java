@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.HostAndPort;
 import org.slf4j.Logger;

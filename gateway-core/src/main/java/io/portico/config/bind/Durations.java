@@ -35,22 +35,4 @@ public final class Durations {
       throw new IllegalArgumentException("duration out of range: \"" + text + "\"");
     }
   }
-
-  /** Formats a duration in the same syntax, with the largest unit that keeps it exact. */
-  public static String format(Duration duration) {
-    long ms = duration.toMillis();
-    if (ms % 86_400_000L == 0 && ms != 0) {
-      return ms / 86_400_000L + "d";
-    }
-    if (ms % 3_600_000L == 0 && ms != 0) {
-      return ms / 3_600_000L + "h";
-    }
-    if (ms % 60_000L == 0 && ms != 0) {
-      return ms / 60_000L + "m";
-    }
-    if (ms % 1000L == 0) {
-      return ms / 1000L + "s";
-    }
-    return ms + "ms";
-  }
 }
