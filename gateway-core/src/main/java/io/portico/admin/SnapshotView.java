@@ -2,7 +2,7 @@ package io.portico.admin;
 
 import io.portico.server.Gateway;
 import io.portico.chain.PluginView;
-import io.portico.runtime.GatewaySnapshot;
+import io.portico.runtime.GatewayView;
 import io.portico.config.CanaryConfig;
 import io.portico.config.MatchConfig;
 import io.portico.config.MirrorConfig;
@@ -27,9 +27,9 @@ final class SnapshotView {
   }
 
   JsonObject routes() {
-    GatewaySnapshot snapshot = gateway.snapshot();
+    GatewayView snapshot = gateway.snapshot();
     JsonArray routes = new JsonArray();
-    for (GatewaySnapshot.RouteView route : snapshot.routes()) {
+    for (GatewayView.RouteView route : snapshot.routes()) {
       RouteConfig config = route.config();
       JsonArray chain = new JsonArray();
       for (PluginView plugin : route.plugins()) {
@@ -109,10 +109,10 @@ final class SnapshotView {
   }
 
   JsonObject upstreams() {
-    GatewaySnapshot snapshot = gateway.snapshot();
+    GatewayView snapshot = gateway.snapshot();
     JsonArray upstreams = new JsonArray();
     long now = System.currentTimeMillis();
-    for (GatewaySnapshot.UpstreamView view : snapshot.upstreams()) {
+    for (GatewayView.UpstreamView view : snapshot.upstreams()) {
       Upstream upstream = gateway.upstream(view.name());
       if (upstream == null) {
         continue; // replaced by a reload since the snapshot was read

@@ -1,8 +1,8 @@
 package io.portico.exchange;
 
 import io.portico.route.RouteRequest;
-import io.portico.runtime.CompiledRoute;
-import io.portico.runtime.RuntimeSnapshot;
+import io.portico.runtime.RunningRoute;
+import io.portico.runtime.CompiledConfig;
 import io.portico.spi.Exchange;
 import io.portico.spi.Key;
 import io.portico.upstream.HeaderPolicy;
@@ -26,7 +26,7 @@ import io.vertx.core.net.HostAndPort;
 public final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   public final HttpServerRequest request;
   public final Loop loop;
-  final RuntimeSnapshot snapshot;
+  final CompiledConfig snapshot;
   public final Context context;
   private final String requestId;
   private final String path;
@@ -37,7 +37,7 @@ public final class ProxyExchange implements Exchange, RouteRequest, UpstreamHead
   /** Whether a body follows the head ({@link RequestFraming#hasBody}). */
   public final boolean hasBody;
 
-  public CompiledRoute route;
+  public RunningRoute route;
   private String upstreamPath;
   private String host;
   /** Marks a request without a query in {@link #query}: an identity check, never shown. */
@@ -53,7 +53,7 @@ public final class ProxyExchange implements Exchange, RouteRequest, UpstreamHead
   public final ExchangeTrace trace = new ExchangeTrace();
   public BodyReader bodyReader;
 
-  ProxyExchange(HttpServerRequest request, Loop loop, RuntimeSnapshot snapshot, Context context, String requestId, String path) {
+  ProxyExchange(HttpServerRequest request, Loop loop, CompiledConfig snapshot, Context context, String requestId, String path) {
     this.request = request;
     this.loop = loop;
     this.snapshot = snapshot;
@@ -66,7 +66,7 @@ public final class ProxyExchange implements Exchange, RouteRequest, UpstreamHead
     this.hasBody = RequestFraming.hasBody(request, declaredLength);
   }
 
-  public void route(CompiledRoute route, String upstreamPath) {
+  public void route(RunningRoute route, String upstreamPath) {
     this.route = route;
     this.upstreamPath = upstreamPath;
   }

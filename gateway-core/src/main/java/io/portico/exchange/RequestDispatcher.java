@@ -3,8 +3,8 @@ package io.portico.exchange;
 import io.portico.route.BadPathException;
 import io.portico.route.PathNormalizer;
 import io.portico.route.RouteMatch;
-import io.portico.runtime.CompiledRoute;
-import io.portico.runtime.RuntimeSnapshot;
+import io.portico.runtime.RunningRoute;
+import io.portico.runtime.CompiledConfig;
 import io.portico.spi.Reply;
 import io.portico.upstream.HeaderPolicy;
 import io.vertx.core.Vertx;
@@ -26,7 +26,7 @@ public final class RequestDispatcher {
   }
 
   public void handle(HttpServerRequest request) {
-    RuntimeSnapshot snapshot = loop.runtime.snapshot();
+    CompiledConfig snapshot = loop.runtime.snapshot();
     String requestId = loop.ids.resolve(request.getHeader(HeaderPolicy.X_REQUEST_ID));
     if (request.version() == HttpVersion.HTTP_2 && request.headers().size() > loop.runtime.limits().maxHeaders()) {
       reject(request, ErrorCatalog.TOO_MANY_HEADERS, requestId);
@@ -43,7 +43,7 @@ public final class RequestDispatcher {
     if ((exchange.hasBody || request.canUpgradeToWebSocket()) && !request.isEnded()) {
       request.pause(); // the body (or the upgrade) waits until the upstream is ready
     }
-    RouteMatch<CompiledRoute> match = snapshot.routes().match(exchange);
+    RouteMatch<RunningRoute> match = snapshot.routes().match(exchange);
     if (match == null) {
       reject(request, ErrorCatalog.NO_ROUTE, requestId);
       return;

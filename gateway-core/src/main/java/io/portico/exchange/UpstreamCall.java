@@ -3,7 +3,7 @@ package io.portico.exchange;
 import io.portico.balance.Balancer;
 import io.portico.endpoint.EndpointSet;
 import io.portico.endpoint.EndpointState;
-import io.portico.runtime.CompiledRoute;
+import io.portico.runtime.RunningRoute;
 import io.portico.spi.Endpoint;
 import io.portico.spi.UpstreamFailure;
 import io.portico.spi.UpstreamResponse;
@@ -55,7 +55,7 @@ final class UpstreamCall {
       return Future.failedFuture(new IllegalStateException("the upstream call may be made only once"));
     }
     made = true;
-    CompiledRoute route = exchange.route;
+    RunningRoute route = exchange.route;
     upstream = exchange.upstream(); // chosen once per exchange, kept for its retries
     Mirroring.start(exchange);
     policy = route.retry();

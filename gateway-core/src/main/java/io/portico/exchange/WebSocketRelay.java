@@ -1,6 +1,6 @@
 package io.portico.exchange;
 
-import io.portico.runtime.CompiledRoute;
+import io.portico.runtime.RunningRoute;
 import io.portico.spi.Endpoint;
 import io.portico.spi.Reply;
 import io.portico.spi.UpstreamFailure;
@@ -45,7 +45,7 @@ final class WebSocketRelay {
   }
 
   void start() {
-    CompiledRoute route = exchange.route;
+    RunningRoute route = exchange.route;
     Upstream target = exchange.upstream();
     Endpoint endpoint = target.pick(exchange.loop.index, exchange);
     if (endpoint == null) {

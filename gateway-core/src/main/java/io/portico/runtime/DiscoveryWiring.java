@@ -79,7 +79,7 @@ final class DiscoveryWiring {
    * The compiled snapshot is live: detach the retired snapshot's upstreams and stop the sources
    * nothing uses any more.
    */
-  static void retire(RuntimeSnapshot retired, RuntimeSnapshot live) {
+  static void retire(CompiledConfig retired, CompiledConfig live) {
     retired.subscriptions().forEach(s -> s.feed().unsubscribe(s.subscriber()));
     retired.feeds().forEach((key, feed) -> {
       if (live.feeds().get(key) != feed) {
@@ -89,7 +89,7 @@ final class DiscoveryWiring {
   }
 
   /** Stops every source of a snapshot (gateway shutdown). */
-  static void closeAll(RuntimeSnapshot snapshot) {
+  static void closeAll(CompiledConfig snapshot) {
     snapshot.feeds().values().forEach(DiscoveredEndpoints::close);
   }
 }

@@ -18,10 +18,10 @@ public final class GatewayRuntime {
   private final MeterRegistry meterRegistry;
   private final EngineStats stats;
   private final AtomicInteger inFlight;
-  private volatile RuntimeSnapshot snapshot;
+  private volatile CompiledConfig snapshot;
   private volatile boolean draining;
 
-  public GatewayRuntime(RuntimeSnapshot initial, MeterRegistry meterRegistry, EngineStats stats) {
+  public GatewayRuntime(CompiledConfig initial, MeterRegistry meterRegistry, EngineStats stats) {
     this.snapshot = initial;
     this.listen = initial.config().gateway().listen();
     this.bindPort = listen.port() == 0 ? -1 - (FREE_PORT_KEYS.getAndIncrement() % 30000) : listen.port();
@@ -31,12 +31,12 @@ public final class GatewayRuntime {
     this.inFlight = stats.inFlight();
   }
 
-  public RuntimeSnapshot snapshot() {
+  public CompiledConfig snapshot() {
     return snapshot;
   }
 
   /** Makes {@code next} the snapshot new exchanges use. */
-  public void swap(RuntimeSnapshot next) {
+  public void swap(CompiledConfig next) {
     this.snapshot = next;
   }
 

@@ -1,6 +1,6 @@
 package io.portico.server;
 
-import io.portico.runtime.GatewaySnapshot;
+import io.portico.runtime.GatewayView;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -8,8 +8,8 @@ import io.portico.chain.PluginLifecycle;
 import io.portico.config.ValidatedConfig;
 import io.portico.runtime.EngineStats;
 import io.portico.runtime.GatewayRuntime;
-import io.portico.runtime.RuntimeSnapshot;
-import io.portico.runtime.SnapshotCompiler;
+import io.portico.runtime.CompiledConfig;
+import io.portico.runtime.ConfigCompiler;
 import io.portico.spi.GatewayStats;
 import io.portico.upstream.Upstream;
 import io.portico.spi.Plugin;
@@ -38,7 +38,7 @@ public final class Gateway {
   private final Vertx vertx;
   private final PrometheusMeterRegistry meterRegistry;
   private final GatewayRuntime runtime;
-  private final SnapshotCompiler compiler;
+  private final ConfigCompiler compiler;
   private final List<ListenerVerticle> listeners;
   private final Context control;
   private final Promise<Void> ready = Promise.promise();
@@ -47,7 +47,7 @@ public final class Gateway {
   private Future<Void> stopped;
 
   private Gateway(Vertx vertx, PrometheusMeterRegistry meterRegistry, GatewayRuntime runtime,
-      SnapshotCompiler compiler, List<ListenerVerticle> listeners, Context control) {
+      ConfigCompiler compiler, List<ListenerVerticle> listeners, Context control) {
     this.vertx = vertx;
     this.meterRegistry = meterRegistry;
     this.runtime = runtime;
@@ -67,7 +67,7 @@ public final class Gateway {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     int instances = Math.max(1, config.gateway().listen().instances());
     EngineStats stats = new EngineStats(config.gateway().listen());
-    SnapshotCompiler compiler = new SnapshotCompiler(vertx, registry, stats, instances);
+    ConfigCompiler compiler = new ConfigCompiler(vertx, registry, stats, instances);
     Context control = EventLoopContexts.create(vertx);
     return vertx.executeBlocking(() -> compiler.compile(config, null)).compose(compilation -> {
       GatewayRuntime runtime = new GatewayRuntime(compilation.snapshot(), registry, stats);
@@ -112,7 +112,7 @@ public final class Gateway {
     return vertx.executeBlocking(() -> compiler.compile(next, runtime.snapshot())).compose(compilation ->
         warmUp(compilation.created()).compose(
             warmed -> {
-              RuntimeSnapshot retired = runtime.snapshot();
+              CompiledConfig retired = runtime.snapshot();
               runtime.swap(compilation.snapshot());
               compilation.retire(retired);
               LOG.info("config {} from {} is live", next.version(), next.source());
@@ -140,7 +140,7 @@ public final class Gateway {
     stopped = Future.join(drained)
         .transform(ar -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId))
         .transform(ar -> {
-          SnapshotCompiler.stopDiscovery(runtime.snapshot());
+          ConfigCompiler.stopDiscovery(runtime.snapshot());
           return PluginLifecycle.closeAll(runtime.snapshot().view().plugins());
         })
         .onComplete(ar -> LOG.info("gateway stopped"));
@@ -153,7 +153,7 @@ public final class Gateway {
   }
 
   /** The running config as the admin API shows it. */
-  public GatewaySnapshot snapshot() {
+  public GatewayView snapshot() {
     return runtime.snapshot().view();
   }
 

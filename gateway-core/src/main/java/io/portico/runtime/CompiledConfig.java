@@ -8,7 +8,8 @@ import io.portico.upstream.Upstream;
 import java.util.Map;
 
 /**
- * Everything compiled from one config, immutable and shared by all event loops. An exchange reads
+ * Everything compiled from one validated config (by {@link ConfigCompiler}), immutable and shared
+ * by all event loops; {@link GatewayRuntime} holds the one that runs. An exchange reads
  * the current snapshot once when its request head arrives and keeps it to the end.
  *
  * @param chains each route's chain by route name, for reuse by the next compilation
@@ -17,12 +18,12 @@ import java.util.Map;
  * @param subscriptions this snapshot's upstreams listening to those sources
  * @param defaultMaxBodySize {@code limits.max-body-size}, -1 for none
  */
-public record RuntimeSnapshot(
+public record CompiledConfig(
     ValidatedConfig config,
-    RouteTable<CompiledRoute> routes,
+    RouteTable<RunningRoute> routes,
     TrustedProxies trustedProxies,
     Map<String, CompiledChain> chains,
     Map<String, Upstream> upstreams,
-    GatewaySnapshot view,
+    GatewayView view,
     Map<io.portico.endpoint.DiscoveryKey, io.portico.endpoint.DiscoveredEndpoints> feeds,
     java.util.List<DiscoveryWiring.Subscription> subscriptions) {}

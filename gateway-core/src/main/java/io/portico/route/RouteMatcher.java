@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * One route under one host pattern, with everything a match needs precomputed: its path kind, its
+ * The matcher of one route under one host pattern, with everything a match needs precomputed: its path kind, its
  * predicates as arrays, and its rank against other candidates.
  */
-final class CompiledRoute<T> {
+final class RouteMatcher<T> {
   enum PathKind { NONE, REGEX, PREFIX, EXACT }
 
   private static final String ANY_VALUE = "*";
@@ -30,7 +30,7 @@ final class CompiledRoute<T> {
   private final String[] queryValues;
   private final RouteRank rank;
 
-  CompiledRoute(RouteEntry<T> entry, int hostRank, int order) {
+  RouteMatcher(RouteEntry<T> entry, int hostRank, int order) {
     this.config = entry.config();
     this.target = entry.target();
     MatchConfig match = config.match();

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the gateway is running right now, for the admin API: the config version and where it came
+ * The admin API's view of what the gateway runs right now: the config version and where it came
  * from, each route with its compiled plugin chain, and each upstream with its endpoints. Immutable
  * except for {@link PluginView#status()}, which asks the live plugin.
  *
@@ -22,10 +22,10 @@ import java.util.Set;
  * @param routes the routes in config order
  * @param upstreams the upstreams in config order
  */
-public record GatewaySnapshot(
+public record GatewayView(
     String version, String source, Instant appliedAt, List<RouteView> routes, List<UpstreamView> upstreams) {
 
-  public GatewaySnapshot {
+  public GatewayView {
     routes = List.copyOf(routes);
     upstreams = List.copyOf(upstreams);
   }

@@ -38,18 +38,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Compiles a validated config into a {@link RuntimeSnapshot}: upstreams with their endpoint sets
+ * Compiles a validated config into a {@link CompiledConfig}: upstreams with their endpoint sets
  * and per-loop balancers, each route's plugin chain (reusing unchanged plugins of the running
  * snapshot) and the route table. Runs off the event loops.
  */
-public final class SnapshotCompiler {
+public final class ConfigCompiler {
   private final Vertx vertx;
   private final MeterRegistry meterRegistry;
   private final GatewayStats stats;
   private final int loops;
 
   /** @param stats what plugins see as {@link io.portico.spi.PluginContext#gatewayStats()} */
-  public SnapshotCompiler(Vertx vertx, MeterRegistry meterRegistry, GatewayStats stats, int loops) {
+  public ConfigCompiler(Vertx vertx, MeterRegistry meterRegistry, GatewayStats stats, int loops) {
     this.vertx = vertx;
     this.meterRegistry = meterRegistry;
     this.stats = stats;
@@ -57,8 +57,8 @@ public final class SnapshotCompiler {
   }
 
   /** A compiled snapshot and the plugins it created and replaced. */
-  public record Compilation(RuntimeSnapshot snapshot, List<Plugin> created, List<Plugin> replaced, ChainCompiler chains,
-      DiscoveryWiring discovery, RuntimeSnapshot previous) {
+  public record Compilation(CompiledConfig snapshot, List<Plugin> created, List<Plugin> replaced, ChainCompiler chains,
+      DiscoveryWiring discovery, CompiledConfig previous) {
     /** Closes the created plugins, discovery sources and upstreams of a snapshot that will not go live. */
     public void abandon() {
       chains.abandon();
@@ -72,7 +72,7 @@ public final class SnapshotCompiler {
     }
 
     /** After the swap: starts what is new and stops what only {@code retired} used. */
-    public void retire(RuntimeSnapshot retired) {
+    public void retire(CompiledConfig retired) {
       start();
       DiscoveryWiring.retire(retired, snapshot);
       closeUpstreams(retired, snapshot);
@@ -80,7 +80,7 @@ public final class SnapshotCompiler {
   }
 
   /** Closes the upstreams of {@code snapshot} that {@code kept} (may be null) does not use. */
-  private static void closeUpstreams(RuntimeSnapshot snapshot, RuntimeSnapshot kept) {
+  private static void closeUpstreams(CompiledConfig snapshot, CompiledConfig kept) {
     for (Upstream upstream : snapshot.upstreams().values()) {
       if (kept == null || kept.upstreams().get(upstream.name()) != upstream) {
         upstream.close();
@@ -89,7 +89,7 @@ public final class SnapshotCompiler {
   }
 
   /** Stops every discovery source of {@code snapshot} (gateway shutdown). */
-  public static void stopDiscovery(RuntimeSnapshot snapshot) {
+  public static void stopDiscovery(CompiledConfig snapshot) {
     DiscoveryWiring.closeAll(snapshot);
     closeUpstreams(snapshot, null);
   }
@@ -97,7 +97,7 @@ public final class SnapshotCompiler {
   /**
    * @param previous the running snapshot, or {@code null} at start
    */
-  public Compilation compile(ValidatedConfig config, RuntimeSnapshot previous) {
+  public Compilation compile(ValidatedConfig config, CompiledConfig previous) {
     GatewayConfig gateway = config.gateway();
     ChainCompiler chains = new ChainCompiler(vertx, meterRegistry, config.baseDir(), stats,
         previous == null ? Map.of() : previous.chains());
@@ -105,27 +105,27 @@ public final class SnapshotCompiler {
     try {
       Map<String, Upstream> upstreams = upstreams(config, discovery, previous);
       long defaultLimit = gateway.limits().maxBodySize() == null ? -1 : gateway.limits().maxBodySize();
-      List<RouteEntry<CompiledRoute>> entries = new ArrayList<>();
+      List<RouteEntry<RunningRoute>> entries = new ArrayList<>();
       Map<String, CompiledChain> byRoute = new HashMap<>();
-      List<GatewaySnapshot.RouteView> routeViews = new ArrayList<>();
+      List<GatewayView.RouteView> routeViews = new ArrayList<>();
       for (RouteConfig route : gateway.routes() == null ? List.<RouteConfig>of() : gateway.routes()) {
         List<PluginBinding> bindings = config.routePlugins() == null ? null : config.routePlugins().get(route.name());
         CompiledChain chain = chains.compile(route.name(), bindings);
         Upstream upstream = upstream(upstreams, route, route.defaultUpstream());
         long limit = route.maxBodySize() != null ? route.maxBodySize() : defaultLimit;
         RetryPolicy retry = new RetryPolicy(route.name(), route.retries(), route.timeout().toMillis(), loops, meterRegistry);
-        CompiledRoute compiled = new CompiledRoute(route.name(), route, chain, upstream, traffic(upstreams, route),
+        RunningRoute compiled = new RunningRoute(route.name(), route, chain, upstream, traffic(upstreams, route),
             mirror(upstreams, route), route.timeout().toMillis(), limit, retry);
         entries.add(new RouteEntry<>(route, compiled));
         byRoute.put(route.name(), chain);
-        routeViews.add(new GatewaySnapshot.RouteView(route, chain.views()));
+        routeViews.add(new GatewayView.RouteView(route, chain.views()));
       }
-      List<GatewaySnapshot.UpstreamView> upstreamViews = new ArrayList<>();
+      List<GatewayView.UpstreamView> upstreamViews = new ArrayList<>();
       for (Upstream upstream : upstreams.values()) {
-        upstreamViews.add(new GatewaySnapshot.UpstreamView(upstream.name(), upstream.balancer(), upstream.endpoints()));
+        upstreamViews.add(new GatewayView.UpstreamView(upstream.name(), upstream.balancer(), upstream.endpoints()));
       }
-      GatewaySnapshot view = new GatewaySnapshot(config.version(), config.source(), Instant.now(), routeViews, upstreamViews);
-      RuntimeSnapshot snapshot = new RuntimeSnapshot(config, RouteTable.compile(entries),
+      GatewayView view = new GatewayView(config.version(), config.source(), Instant.now(), routeViews, upstreamViews);
+      CompiledConfig snapshot = new CompiledConfig(config, RouteTable.compile(entries),
           TrustedProxies.of(gateway.trustedProxies()), Map.copyOf(byRoute), upstreams, view,
           discovery.feeds(), discovery.subscriptions());
       return new Compilation(snapshot, chains.created(), chains.replaced(), chains, discovery, previous);
@@ -172,7 +172,7 @@ public final class SnapshotCompiler {
     return new RequestMirror(route.name(), upstream(upstreams, route, mirror.upstream()), mirror.percent(), timeout, loops);
   }
 
-  private Map<String, Upstream> upstreams(ValidatedConfig validated, DiscoveryWiring discovery, RuntimeSnapshot previous) {
+  private Map<String, Upstream> upstreams(ValidatedConfig validated, DiscoveryWiring discovery, CompiledConfig previous) {
     GatewayConfig gateway = validated.gateway();
     Map<String, Upstream> upstreams = new LinkedHashMap<>();
     Map<ClientSettings, ClientSettings> settings = new HashMap<>();

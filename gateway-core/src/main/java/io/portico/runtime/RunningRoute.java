@@ -21,5 +21,5 @@ import io.portico.upstream.Upstream;
  * @param maxBodySize request body limit in bytes, -1 for none
  * @param retry the route's retry policy and budget
  */
-public record CompiledRoute(String name, RouteConfig config, CompiledChain chain, Upstream upstream, TrafficSplit<Upstream> traffic,
+public record RunningRoute(String name, RouteConfig config, CompiledChain chain, Upstream upstream, TrafficSplit<Upstream> traffic,
     RequestMirror mirror, long timeoutMillis, long maxBodySize, RetryPolicy retry) {}
