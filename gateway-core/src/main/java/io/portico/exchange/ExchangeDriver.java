@@ -18,6 +18,20 @@ import org.slf4j.LoggerFactory;
  * Drives one exchange from its matched route to its end: request phase, upstream call wrapped by
  * the chain's interceptors, response phase, writing the answer, and {@code onComplete} exactly
  * once, also when the client goes away. Runs on the exchange's event loop.
+ *
+ * <p>The happy path, in the order the methods below run:
+ * <ol>
+ *   <li>{@link #start}: body limit by declared length, then the request phase ({@code onRequest});
+ *   <li>{@link #requestPhaseDone}: the upstream call ({@link UpstreamCall}: body plan, tries and
+ *       retries), wrapped by the interceptors;
+ *   <li>{@code settleUpstream}: the upstream's answer (or the error reply), then the response
+ *       phase ({@code onResponse}, in reverse);
+ *   <li>{@link #responsePhaseDone} and {@code write}: the head, then the body relayed (or the
+ *       reply written);
+ *   <li>{@code finish}: counts, connection, and {@code onComplete} exactly once.
+ * </ol>
+ * A plugin's {@link Reply} ({@link #requestReplied}) or a failure ({@link #phaseFailed}) joins the
+ * path at the response phase or at {@code write}.
  */
 final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeDriver.class);
