@@ -1,53 +1,61 @@
 package io.portico.exchange;
 
 import io.portico.balance.Balancer;
+
 import io.portico.endpoint.EndpointSet;
+
 import io.portico.endpoint.EndpointState;
+
 import io.portico.runtime.RunningRoute;
+
 import io.portico.spi.Endpoint;
+
 import io.portico.spi.UpstreamFailure;
+
 import io.portico.spi.UpstreamResponse;
+
 import io.portico.upstream.ConnectionPool;
+
 import io.portico.upstream.ProxiedResponse;
+
 import io.portico.upstream.RequestBody;
+
 import io.portico.upstream.RetryPolicy;
-import io.portico.upstream.StreamedBody;
+
 import io.portico.upstream.Upstream;
+
 import io.portico.upstream.UpstreamAttempt;
+
 import io.vertx.core.AsyncResult;
+
 import io.vertx.core.Future;
+
 import java.util.ArrayList;
+
 import java.util.List;
 
 /**
- * The upstream call of one exchange, as handed to the interceptors: chooses how the body goes
- * (buffered by a plugin, streamed, or none), then makes tries until one answers or the route's
- * retry policy says stop. Each try picks an endpoint (a retry one not tried yet when there is one),
+ * The upstream call of one exchange, as handed to the interceptors: lets its {@link BodyPlan}
+ * choose how the body goes, then makes tries until one answers or the route's retry policy says
+ * stop. Each try picks an endpoint (a retry one not tried yet when there is one),
  * tells the balancer and the endpoint's health what came of it, and is bounded by the per-try
  * timeout within what is left of the route's timeout. Made at most once.
  */
 final class UpstreamCall {
-  /**
-   * A retryable request with a body of at most this declared length is read whole first, so that a
-   * retry can send it again; a larger or chunked one streams and is retried only before it left.
-   */
-  static final long REPLAY_LIMIT = 64 * 1024;
-
   private final ProxyExchange exchange;
-  private final Runnable onBodyTooLarge;
+  private final BodyPlan plan;
   private boolean made;
   private Upstream upstream;
   private RetryPolicy policy;
   private RequestBody body;
   private UpstreamAttempt attempt;
-  private StreamedBody streamed;
   private List<Endpoint> tried;
   private long startNanos;
   private boolean retrying;
 
   UpstreamCall(ProxyExchange exchange, Runnable onBodyTooLarge) {
     this.exchange = exchange;
-    this.onBodyTooLarge = onBodyTooLarge;
+    this.plan = new BodyPlan(exchange, onBodyTooLarge);
   }
 
   Future<UpstreamResponse> attempt() {
@@ -62,22 +70,15 @@ final class UpstreamCall {
     if (upstream.current() == null || upstream.current().servingCount() == 0) {
       return Future.failedFuture(noEndpoint()); // before reading any body
     }
-    BodyReader reader = exchange.bodyReader;
-    if (reader != null && reader.started()) {
-      return reader.read().compose(read -> {
-        body = RequestBody.buffered(read);
-        return calls();
-      });
+    Future<RequestBody> chosen = plan.choose(policy);
+    if (chosen.succeeded()) { // streamed or none: the first try leaves now
+      body = chosen.result();
+      return calls();
     }
-    if (exchange.hasBody && policy.allows(exchange.method()) && exchange.declaredLength >= 0
-        && exchange.declaredLength <= REPLAY_LIMIT && exchange.declaredLength <= exchange.routeLimit()) {
-      return exchange.body(REPLAY_LIMIT).compose(read -> {
-        body = RequestBody.buffered(read);
-        return calls();
-      });
-    }
-    body = streamingBody();
-    return calls();
+    return chosen.compose(read -> {
+      body = read;
+      return calls();
+    });
   }
 
   private Future<UpstreamResponse> calls() {
@@ -179,16 +180,6 @@ final class UpstreamCall {
     return perTry <= 0 ? left : Math.min(perTry, left);
   }
 
-  private RequestBody streamingBody() {
-    if (!exchange.hasBody) {
-      return RequestBody.NONE;
-    }
-    streamed = new StreamedBody(exchange.request, exchange.declaredLength,
-        exchange.routeLimit() == Long.MAX_VALUE ? -1 : exchange.routeLimit(),
-        RequestFraming.expectsContinue(exchange.request), onBodyTooLarge);
-    return streamed;
-  }
-
   private Future<UpstreamResponse> send(Endpoint endpoint, long timeoutMillis) {
     ConnectionPool pool = exchange.loop.clients.pool(endpoint, upstream.settings());
     attempt = new UpstreamAttempt(pool, timeoutMillis, exchange.loop.deadlines);
@@ -205,9 +196,7 @@ final class UpstreamCall {
 
   /** Stops streaming the request body (the answer no longer needs it). */
   void stopBody() {
-    if (streamed != null) {
-      streamed.stop(true);
-    }
+    plan.stop();
   }
 
   /** Abandons the try and the body relay. */
@@ -219,8 +208,6 @@ final class UpstreamCall {
   }
 
   void recordBytes() {
-    if (streamed != null) {
-      exchange.trace.bytesReceived = streamed.received();
-    }
+    plan.recordBytes();
   }
 }
