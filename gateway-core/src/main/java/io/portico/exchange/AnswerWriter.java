@@ -24,7 +24,7 @@ final class AnswerWriter {
 
   /** Makes {@code reply} the answer: status and headers, before the response phase. */
   static void useReply(ProxyExchange exchange, Reply reply) {
-    exchange.status = reply.status();
+    exchange.answeredWith(reply.status());
     MultiMap headers = exchange.responseHeaders();
     headers.clear();
     List<Map.Entry<String, String>> replyHeaders = reply.headers();
@@ -32,7 +32,7 @@ final class AnswerWriter {
       headers.add(replyHeaders.get(i).getKey(), replyHeaders.get(i).getValue());
     }
     if (reply.error() != null) {
-      exchange.trace.errorCode = reply.error();
+      exchange.trace.errorCode(reply.error());
       if (reply.body() == null) {
         headers.set("content-type", JSON);
       }
@@ -41,7 +41,7 @@ final class AnswerWriter {
 
   /** Makes the upstream's answer head the answer, without its hop-by-hop headers. */
   static void useUpstream(ProxyExchange exchange, ProxiedResponse response) {
-    exchange.status = response.status();
+    exchange.answeredWith(response.status());
     MultiMap headers = exchange.responseHeaders();
     headers.clear();
     HeaderPolicy.copyResponseHeaders(response.headers(), headers);
@@ -57,7 +57,7 @@ final class AnswerWriter {
     if (body == null || exchange.method() == HttpMethod.HEAD) {
       return response.end();
     }
-    exchange.trace.bytesSent = body.length();
+    exchange.trace.bytesSent(body.length());
     return response.end(body);
   }
 
@@ -85,7 +85,7 @@ final class AnswerWriter {
 
   private static HttpServerResponse finishHead(ProxyExchange exchange) {
     HttpServerResponse response = exchange.request.response();
-    response.setStatusCode(exchange.status);
+    response.setStatusCode(exchange.status());
     MultiMap additional = exchange.additionalHeadersOrNull();
     if (additional != null) {
       MultiMap headers = response.headers();
@@ -100,7 +100,7 @@ final class AnswerWriter {
   }
 
   private static boolean mayHaveBody(ProxyExchange exchange) {
-    int status = exchange.status;
+    int status = exchange.status();
     return exchange.method() != HttpMethod.HEAD && status != 204 && status != 304 && status >= 200;
   }
 }

@@ -66,7 +66,7 @@ final class BodyPlan {
   /** Puts the streamed body's size on the exchange's trace. */
   void recordBytes() {
     if (streamed != null) {
-      exchange.trace.bytesReceived = streamed.received();
+      exchange.trace.bytesReceived(streamed.received());
     }
   }
 }

@@ -11,7 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
  * buffered body is then what the upstream receives. Past the limit the read fails with
  * {@link BodyTooLargeException} and the rest of the body is left unread.
  */
-public final class BodyReader {
+final class BodyReader {
   private final ProxyExchange exchange;
   private final long limit;
   private Future<Buffer> result;
@@ -60,7 +60,7 @@ public final class BodyReader {
         promise.tryFail(new BodyTooLargeException(limit));
       } else {
         body.appendBuffer(chunk);
-        exchange.trace.bytesReceived += chunk.length();
+        exchange.trace.received(chunk.length());
       }
     });
     request.endHandler(v -> promise.tryComplete(body));

@@ -160,7 +160,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
   @Override
   public void webSocketOpened() {
     headWritten = true;
-    exchange.status = 101;
+    exchange.answeredWith(101);
   }
 
   @Override
@@ -269,7 +269,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
     }
     finished = true;
     if (relay != null) {
-      exchange.trace.bytesSent = relay.sent();
+      exchange.trace.bytesSent(relay.sent());
     }
     call.recordBytes();
     if (headWritten && "close".equals(exchange.request.response().headers().get(HttpHeaders.CONNECTION))) {
@@ -277,7 +277,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketRelay.Liste
     }
     exchange.loop.runtime.exchangeEnded();
     if (exchange.route.chain().size() > 0) {
-      chain.complete(new ExchangeRecord(exchange, headWritten ? exchange.status : 0, chain));
+      chain.complete(new ExchangeRecord(exchange, headWritten ? exchange.status() : 0, chain));
     }
   }
 }

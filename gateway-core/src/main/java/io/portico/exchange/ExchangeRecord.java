@@ -34,19 +34,19 @@ final class ExchangeRecord implements ExchangeLog {
     ExchangeTrace trace = exchange.trace;
     this.requestId = exchange.requestId();
     this.routeName = exchange.routeName();
-    this.upstreamName = trace.upstream != null ? trace.upstream.name()
+    this.upstreamName = trace.upstream() != null ? trace.upstream().name()
         : exchange.route == null ? null : exchange.route.upstream().name();
-    this.endpoint = trace.endpoint;
+    this.endpoint = trace.endpoint();
     this.method = exchange.method();
     this.path = exchange.path();
     this.status = status;
-    this.errorCode = trace.errorCode;
+    this.errorCode = trace.errorCode();
     this.durationNanos = System.nanoTime() - exchange.startNanos();
     this.startEpochMillis = System.currentTimeMillis() - durationNanos / 1_000_000;
-    this.upstreamDurationNanos = trace.upstreamNanos;
-    this.attempts = trace.attempts;
-    this.bytesReceived = trace.bytesReceived;
-    this.bytesSent = trace.bytesSent;
+    this.upstreamDurationNanos = trace.upstreamNanos();
+    this.attempts = trace.attempts();
+    this.bytesReceived = trace.bytesReceived();
+    this.bytesSent = trace.bytesSent();
     this.clientIp = exchange.clientIp();
     this.consumer = exchange.consumer();
     this.attributes = exchange.attributes();

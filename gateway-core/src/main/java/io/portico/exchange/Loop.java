@@ -10,13 +10,13 @@ import io.vertx.core.Context;
  * thread, its upstream clients and request id counter. Touched only from that event loop.
  */
 public final class Loop {
-  public final int index;
+  final int index;
   final Context context;
   final Thread thread;
-  public final UpstreamClients clients;
+  final UpstreamClients clients;
   final RequestIds ids;
   final GatewayRuntime runtime;
-  public final Deadlines deadlines;
+  final Deadlines deadlines;
   final PeerAddresses peers = new PeerAddresses();
 
   public Loop(int index, Context context, UpstreamClients clients, Deadlines deadlines, GatewayRuntime runtime) {

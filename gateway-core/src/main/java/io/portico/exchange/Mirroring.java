@@ -25,10 +25,9 @@ final class Mirroring {
    */
   static void start(ProxyExchange exchange) {
     RequestMirror mirror = exchange.route.mirror();
-    if (mirror == null || exchange.trace.mirrored) {
+    if (mirror == null || !exchange.trace.firstMirroring()) {
       return;
     }
-    exchange.trace.mirrored = true;
     try {
       copy(mirror, exchange);
     } catch (RuntimeException e) {

@@ -23,11 +23,11 @@ import io.vertx.core.net.HostAndPort;
  * ({@link RouteRequest}). Derived values (host, client address, upstream headers) are computed on
  * first use. Confined to the event loop of the connection.
  */
-public final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
-  public final HttpServerRequest request;
-  public final Loop loop;
+final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
+  final HttpServerRequest request;
+  final Loop loop;
   final CompiledConfig snapshot;
-  public final Context context;
+  final Context context;
   private final String requestId;
   private final String path;
   private final long startNanos = System.nanoTime();
@@ -35,9 +35,9 @@ public final class ProxyExchange implements Exchange, RouteRequest, UpstreamHead
   /** The declared {@code Content-Length}, -1 when none. */
   final long declaredLength;
   /** Whether a body follows the head ({@link RequestFraming#hasBody}). */
-  public final boolean hasBody;
+  final boolean hasBody;
 
-  public RunningRoute route;
+  RunningRoute route;
   private String upstreamPath;
   private String host;
   /** Marks a request without a query in {@link #query}: an identity check, never shown. */
@@ -49,9 +49,9 @@ public final class ProxyExchange implements Exchange, RouteRequest, UpstreamHead
   private MultiMap additionalResponseHeaders;
   private Attributes attributes;
   private String consumer;
-  int status;
-  public final ExchangeTrace trace = new ExchangeTrace();
-  public BodyReader bodyReader;
+  private int status;
+  final ExchangeTrace trace = new ExchangeTrace();
+  BodyReader bodyReader;
 
   ProxyExchange(HttpServerRequest request, Loop loop, CompiledConfig snapshot, Context context, String requestId, String path) {
     this.request = request;
@@ -66,7 +66,7 @@ public final class ProxyExchange implements Exchange, RouteRequest, UpstreamHead
     this.hasBody = RequestFraming.hasBody(request, declaredLength);
   }
 
-  public void route(RunningRoute route, String upstreamPath) {
+  void route(RunningRoute route, String upstreamPath) {
     this.route = route;
     this.upstreamPath = upstreamPath;
   }
@@ -80,10 +80,10 @@ public final class ProxyExchange implements Exchange, RouteRequest, UpstreamHead
     if (route.traffic() == null) {
       return route.upstream();
     }
-    Upstream chosen = trace.upstream;
+    Upstream chosen = trace.upstream();
     if (chosen == null) {
       chosen = route.traffic().choose(loop.index, this);
-      trace.upstream = chosen;
+      trace.upstream(chosen);
     }
     return chosen;
   }
@@ -224,6 +224,11 @@ public final class ProxyExchange implements Exchange, RouteRequest, UpstreamHead
   @Override
   public int status() {
     return status;
+  }
+
+  /** The status of the answer the client gets (a reply's, the upstream's, or 101 for a WebSocket). */
+  void answeredWith(int status) {
+    this.status = status;
   }
 
   @Override

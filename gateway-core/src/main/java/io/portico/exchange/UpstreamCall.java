@@ -129,7 +129,7 @@ final class UpstreamCall {
         }
         tried.add(endpoint);
         retrying = true;
-        exchange.trace.attempts++;
+        exchange.trace.retried();
         return next();
       }
       return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
@@ -183,7 +183,7 @@ final class UpstreamCall {
   private Future<UpstreamResponse> send(Endpoint endpoint, long timeoutMillis) {
     ConnectionPool pool = exchange.loop.clients.pool(endpoint, upstream.settings());
     attempt = new UpstreamAttempt(pool, timeoutMillis, exchange.loop.deadlines);
-    exchange.trace.endpoint = attempt.endpoint();
+    exchange.trace.endpoint(attempt.endpoint());
     String query = exchange.query();
     String uri = query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query;
     return attempt.send(exchange.context, exchange.method(), uri, exchange.request.authority(), exchange, body);

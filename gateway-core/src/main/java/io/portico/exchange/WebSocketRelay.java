@@ -52,7 +52,7 @@ final class WebSocketRelay {
       listener.webSocketRefused(ErrorCatalog.upstream(UpstreamFailure.Kind.NO_ENDPOINT));
       return;
     }
-    exchange.trace.endpoint = endpoint.address();
+    exchange.trace.endpoint(endpoint.address());
     exchange.trace.upstreamStarted();
     String query = exchange.query();
     WebSocketConnectOptions options = new WebSocketConnectOptions()
