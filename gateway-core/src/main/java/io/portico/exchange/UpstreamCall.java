@@ -2,37 +2,47 @@ package io.portico.exchange;
 
 import io.portico.balance.Balancer;
 
+
 import io.portico.endpoint.EndpointSet;
+
 
 import io.portico.endpoint.EndpointState;
 
+
 import io.portico.runtime.RunningRoute;
+
 
 import io.portico.spi.Endpoint;
 
+
 import io.portico.spi.UpstreamFailure;
+
 
 import io.portico.spi.UpstreamResponse;
 
+
 import io.portico.upstream.ConnectionPool;
+
 
 import io.portico.upstream.ProxiedResponse;
 
+
 import io.portico.upstream.RequestBody;
+
 
 import io.portico.upstream.RetryPolicy;
 
+
 import io.portico.upstream.Upstream;
+
 
 import io.portico.upstream.UpstreamAttempt;
 
+
 import io.vertx.core.AsyncResult;
 
+
 import io.vertx.core.Future;
-
-import java.util.ArrayList;
-
-import java.util.List;
 
 /**
  * The upstream call of one exchange, as handed to the interceptors: lets its {@link BodyPlan}
@@ -49,8 +59,7 @@ final class UpstreamCall {
   private RetryPolicy policy;
   private RequestBody body;
   private UpstreamAttempt attempt;
-  private List<Endpoint> tried;
-  private long startNanos;
+  private Tries tries;
   private boolean retrying;
 
   UpstreamCall(ProxyExchange exchange, Runnable onBodyTooLarge) {
@@ -85,7 +94,7 @@ final class UpstreamCall {
     int loop = exchange.loop.index;
     policy.exchangeStarted(loop);
     exchange.trace.upstreamStarted();
-    startNanos = System.nanoTime();
+    tries = new Tries(policy, exchange.route.timeoutMillis());
     return next().andThen(ar -> policy.exchangeEnded(loop));
   }
 
@@ -97,12 +106,12 @@ final class UpstreamCall {
   private Future<UpstreamResponse> next() {
     int loop = exchange.loop.index;
     EndpointSet set = upstream.current();
-    Endpoint endpoint = set == null ? null : tried == null ? set.pick(loop, exchange) : set.pickOther(loop, exchange, tried);
+    Endpoint endpoint = set == null ? null : tries.tried() == null ? set.pick(loop, exchange) : set.pickOther(loop, exchange, tries.tried());
     if (endpoint == null) {
       endRetry(loop);
       return Future.failedFuture(noEndpoint());
     }
-    long timeout = tryTimeout();
+    long timeout = tries.nextTimeout();
     EndpointState state = set.state(endpoint);
     Balancer balancer = set.balancer(loop);
     balancer.started(endpoint);
@@ -124,10 +133,7 @@ final class UpstreamCall {
         if (ar.succeeded()) {
           attempt.response().discard(); // an answer we retry on: never relayed, its connection closed
         }
-        if (tried == null) {
-          tried = new ArrayList<>(policy.attempts());
-        }
-        tried.add(endpoint);
+        tries.failed(endpoint);
         retrying = true;
         exchange.trace.retried();
         return next();
@@ -155,29 +161,13 @@ final class UpstreamCall {
   }
 
   private boolean shouldRetry(AsyncResult<UpstreamResponse> outcome, UpstreamFailure failure) {
-    int tries = tried == null ? 1 : tried.size() + 1;
-    if (tries >= policy.attempts() || !policy.allows(exchange.method()) || !body.replayable()) {
+    if (!tries.anotherAllowed(policy.allows(exchange.method()), body.replayable())) {
       return false;
-    }
-    if (exchange.route.timeoutMillis() > 0
-        && System.nanoTime() - startNanos >= exchange.route.timeoutMillis() * 1_000_000) {
-      return false; // the route's time is spent
     }
     if (outcome.failed()) {
       return failure != null && policy.retriesOn(failure.kind());
     }
     return outcome.result() instanceof ProxiedResponse response && response == obtained() && policy.retriesOn(response.status());
-  }
-
-  /** The per-try timeout, within what is left of the route's timeout; 0 for none. */
-  private long tryTimeout() {
-    long perTry = policy.perTryTimeoutMillis();
-    long routeTimeout = exchange.route.timeoutMillis();
-    if (routeTimeout <= 0 || tried == null) {
-      return perTry;
-    }
-    long left = Math.max(1, routeTimeout - (System.nanoTime() - startNanos) / 1_000_000);
-    return perTry <= 0 ? left : Math.min(perTry, left);
   }
 
   private Future<UpstreamResponse> send(Endpoint endpoint, long timeoutMillis) {
