@@ -1,6 +1,5 @@
 package io.portico.chain;
 
-import io.portico.GatewaySnapshot.PluginView;
 import io.portico.config.PluginBinding;
 import io.portico.spi.Plugin;
 import io.portico.spi.UpstreamInterceptor;

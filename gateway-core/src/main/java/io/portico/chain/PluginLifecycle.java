@@ -1,16 +1,12 @@
 package io.portico.chain;
 
-import io.portico.GatewaySnapshot;
 import io.portico.plugin.PluginCalls;
 import io.portico.spi.Plugin;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 
 /** Warms up and closes plugins, many at a time. */
 public final class PluginLifecycle {
@@ -54,19 +50,5 @@ public final class PluginLifecycle {
       closing.add(PluginCalls.close("plugin " + plugin, plugin, plugin::close));
     }
     return Future.join(closing).mapEmpty();
-  }
-
-  /** Every distinct plugin of a snapshot. */
-  public static List<Plugin> of(GatewaySnapshot snapshot) {
-    List<Plugin> all = new ArrayList<>();
-    Set<Plugin> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (GatewaySnapshot.RouteView route : snapshot.routes()) {
-      for (GatewaySnapshot.PluginView view : route.plugins()) {
-        if (seen.add(view.plugin())) {
-          all.add(view.plugin());
-        }
-      }
-    }
-    return all;
   }
 }

@@ -2,13 +2,15 @@ package io.portico.cli;
 
 import io.portico.config.ConfigError;
 import io.portico.config.ConfigException;
-import io.portico.config.ConfigLoader;
+import io.portico.config.load.ConfigLoader;
 import io.portico.config.ValidatedConfig;
 import io.portico.plugin.PluginJars;
 import io.portico.plugin.PluginRegistry;
 import io.portico.plugin.PluginsDirectory;
 import io.portico.registry.LocalRegistry;
 import io.portico.registry.LocalRegistryDiscovery;
+import io.portico.spi.Args;
+import io.portico.spi.Command;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

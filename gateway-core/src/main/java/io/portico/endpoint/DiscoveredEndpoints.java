@@ -51,10 +51,6 @@ public final class DiscoveredEndpoints {
     subscribers.remove(subscriber);
   }
 
-  public EndpointSnapshot latest() {
-    return latest;
-  }
-
   public DiscoveryKey key() {
     return key;
   }

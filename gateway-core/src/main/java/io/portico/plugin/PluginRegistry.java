@@ -154,11 +154,6 @@ public final class PluginRegistry {
     return Optional.ofNullable(configStores.get(type));
   }
 
-  /** Config store types, sorted. */
-  public Set<String> configStoreTypes() {
-    return configStores.keySet();
-  }
-
   /** Every plugin factory, in chain order. */
   public List<PluginFactory<?>> all() {
     List<PluginFactory<?>> all = new ArrayList<>(plugins.values());

@@ -2,7 +2,7 @@ package io.portico.plugin;
 
 import io.portico.config.ConfigException;
 import io.portico.config.ConfigNode;
-import io.portico.config.YamlReader;
+import io.portico.config.source.YamlReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -2,6 +2,8 @@ package io.portico.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.portico.runtime.ListenerLimits;
+import io.portico.server.framing.RequestFramingGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;

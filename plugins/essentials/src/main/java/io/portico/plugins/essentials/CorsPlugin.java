@@ -19,7 +19,7 @@ final class CorsPlugin implements Plugin {
   private final String exposeHeaders;
   private final String maxAge;
 
-  CorsPlugin(CorsPluginFactory.Config config) {
+  CorsPlugin(CorsConfig config) {
     this.anyOrigin = config.allowOrigins().contains("*");
     this.origins = Set.copyOf(config.allowOrigins());
     this.credentials = config.allowCredentials();
