@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.portico.spi.BodyTooLargeException;
 import io.portico.spi.Reply;
 import io.portico.spi.UpstreamFailure;
+import io.portico.upstream.UnsafeHeaderException;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -22,6 +23,10 @@ public final class ErrorCatalog {
   public static final Reply TOO_MANY_HEADERS = Reply.error(431, "too_many_headers", "the request has too many headers");
   public static final Reply BODY_TOO_LARGE = Reply.error(413, "body_too_large", "the request body is too large");
   public static final Reply PLUGIN_ERROR = Reply.error(500, "plugin_error", "a plugin failed to process the request");
+  public static final Reply UNSAFE_REQUEST_HEADER = Reply.error(500, "unsafe_request_header",
+      "a header for the upstream holds CR, LF or NUL or a bad name; the request was not sent");
+  public static final Reply UNSAFE_UPSTREAM_HEADER = Reply.error(502, "unsafe_upstream_header",
+      "the upstream answered with a header holding CR, LF or NUL or a bad name");
   public static final Reply INTERNAL_ERROR = Reply.error(500, "internal_error", "the gateway failed to process the request");
   private static final Reply[] UPSTREAM = upstreamReplies();
 
@@ -36,6 +41,9 @@ public final class ErrorCatalog {
   public static Reply forFailure(Throwable cause) {
     if (cause instanceof UpstreamFailure failure) {
       return upstream(failure.kind());
+    }
+    if (cause instanceof UnsafeHeaderException unsafe) {
+      return unsafe.inAnswer() ? UNSAFE_UPSTREAM_HEADER : UNSAFE_REQUEST_HEADER;
     }
     if (cause instanceof BodyTooLargeException) {
       return BODY_TOO_LARGE;
