@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 public final class ErrorCatalog {
   public static final Reply NO_ROUTE = Reply.error(404, "no_route", "no route matches the request");
   public static final Reply BAD_PATH = Reply.error(400, "bad_path", "the request path is malformed");
+  public static final Reply BAD_HOST = Reply.error(400, "bad_host", "the request's Host or authority is missing, repeated or malformed");
   public static final Reply BAD_REQUEST = Reply.error(400, "bad_request", "the request is malformed");
   public static final Reply BAD_FRAMING = Reply.error(400, "bad_framing", "the request's message framing is ambiguous");
   public static final Reply URI_TOO_LONG = Reply.error(414, "uri_too_long", "the request line is too long");
