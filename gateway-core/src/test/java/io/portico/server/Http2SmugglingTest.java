@@ -135,6 +135,13 @@ class Http2SmugglingTest {
     cases.add(new Malformed("content-length below the DATA", post("content-length", "1"), "0123456789" + SMUGGLED));
     cases.add(new Malformed("two content-lengths", post("content-length", "5", "content-length", "50"), "01234"));
     cases.add(new Malformed("host and :authority differ", get("/evil", "host", "internal"), null));
+    // item 1 over HTTP/2: the authority follows the Host rules (400 bad_host)
+    cases.add(new Malformed(":authority with userinfo", List.of(":method", "GET", ":scheme", "http",
+        ":path", "/evil", ":authority", "user@internal"), null));
+    cases.add(new Malformed(":authority with a bad port", List.of(":method", "GET", ":scheme", "http",
+        ":path", "/evil", ":authority", "internal:99999"), null));
+    cases.add(new Malformed("no :authority nor host", List.of(":method", "GET", ":scheme", "http",
+        ":path", "/evil"), null));
     return cases;
   }
 
