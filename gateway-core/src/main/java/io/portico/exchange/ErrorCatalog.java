@@ -4,6 +4,7 @@ import io.portico.chain.PluginFailure;
 import io.portico.spi.BodyTooLargeException;
 import io.portico.spi.Reply;
 import io.portico.spi.UpstreamFailure;
+import io.portico.upstream.UnsafeHeaderException;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -14,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 public final class ErrorCatalog {
   public static final Reply NO_ROUTE = Reply.error(404, "no_route", "no route matches the request");
   public static final Reply BAD_PATH = Reply.error(400, "bad_path", "the request path is malformed");
+  public static final Reply BAD_HOST = Reply.error(400, "bad_host", "the request's Host or authority is missing, repeated or malformed");
   public static final Reply BAD_REQUEST = Reply.error(400, "bad_request", "the request is malformed");
   public static final Reply BAD_FRAMING = Reply.error(400, "bad_framing", "the request's message framing is ambiguous");
   public static final Reply URI_TOO_LONG = Reply.error(414, "uri_too_long", "the request line is too long");
@@ -25,6 +27,10 @@ public final class ErrorCatalog {
       Reply.error(503, "websocket_limit", "the listener holds its maximum of open WebSocket connections");
   public static final Reply WEBSOCKET_DISABLED = Reply.error(403, "websocket_disabled", "the route does not accept WebSocket");
   public static final Reply BAD_UPGRADE = Reply.error(502, "bad_upgrade", "the upstream's 101 does not answer the upgrade request");
+  public static final Reply UNSAFE_REQUEST_HEADER = Reply.error(500, "unsafe_request_header",
+      "a header for the upstream holds CR, LF or NUL or a bad name; the request was not sent");
+  public static final Reply UNSAFE_UPSTREAM_HEADER = Reply.error(502, "unsafe_upstream_header",
+      "the upstream answered with a header holding CR, LF or NUL or a bad name");
   public static final Reply INTERNAL_ERROR = Reply.error(500, "internal_error", "the gateway failed to process the request");
   private static final Reply[] UPSTREAM = upstreamReplies();
 
@@ -39,6 +45,9 @@ public final class ErrorCatalog {
   public static Reply forFailure(Throwable cause) {
     if (cause instanceof UpstreamFailure failure) {
       return upstream(failure.kind());
+    }
+    if (cause instanceof UnsafeHeaderException unsafe) {
+      return unsafe.inAnswer() ? UNSAFE_UPSTREAM_HEADER : UNSAFE_REQUEST_HEADER;
     }
     if (cause instanceof BodyTooLargeException) {
       return BODY_TOO_LARGE;

@@ -32,6 +32,10 @@ public final class RequestDispatcher {
       reject(request, ErrorCatalog.TOO_MANY_HEADERS, requestId);
       return;
     }
+    if (!HostRules.accept(request)) {
+      reject(request, ErrorCatalog.BAD_HOST, requestId);
+      return;
+    }
     String path;
     try {
       path = PathNormalizer.normalize(request.path());

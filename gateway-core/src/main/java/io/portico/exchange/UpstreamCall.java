@@ -1,47 +1,21 @@
 package io.portico.exchange;
 
 import io.portico.balance.Balancer;
-
-
 import io.portico.endpoint.EndpointSet;
-
-
 import io.portico.endpoint.EndpointState;
-
-
 import io.portico.runtime.RunningRoute;
-
-
 import io.portico.spi.Endpoint;
-
-
 import io.portico.spi.UpstreamFailure;
-
-
 import io.portico.spi.UpstreamResponse;
-
-
 import io.portico.upstream.ConnectionPool;
-
-
 import io.portico.upstream.ProxiedResponse;
-
-
 import io.portico.upstream.RequestBody;
-
-
 import io.portico.upstream.RetryPolicy;
-
-
+import io.portico.upstream.StreamedBody;
+import io.portico.upstream.UnsafeHeaderException;
 import io.portico.upstream.Upstream;
-
-
 import io.portico.upstream.UpstreamAttempt;
-
-
 import io.vertx.core.AsyncResult;
-
-
 import io.vertx.core.Future;
 
 /**
@@ -124,7 +98,9 @@ final class UpstreamCall {
         state.tryEnded();
       }
       UpstreamFailure failure = ar.failed() && ar.cause() instanceof UpstreamFailure f ? f : null;
-      if (failure == null || failure.kind() != UpstreamFailure.Kind.CANCELLED) {
+      // a request the gateway refused to write says nothing about the endpoint
+      boolean unsent = ar.failed() && ar.cause() instanceof UnsafeHeaderException u && !u.inAnswer();
+      if (!unsent && (failure == null || failure.kind() != UpstreamFailure.Kind.CANCELLED)) {
         balancer.finished(endpoint, System.nanoTime() - tryStart, ar.failed());
         report(state, ar);
       }

@@ -84,6 +84,10 @@ public final class YamlReader {
       throw new ConfigException(List.of(new ConfigError(new ConfigNode.Origin(source, line), "", "invalid YAML: " + e.getProblem())));
     } catch (YamlEngineException e) {
       throw new ConfigException(List.of(new ConfigError(new ConfigNode.Origin(source, 0), "", "invalid YAML: " + e.getMessage())));
+    } catch (IllegalArgumentException e) {
+      // snakeyaml-engine lets some malformed input escape as this (a tag such as "!/%CE" that
+      // percent-decodes to a broken one): still the operator's YAML, never a crash of the loader
+      throw new ConfigException(List.of(new ConfigError(new ConfigNode.Origin(source, 0), "", "invalid YAML: " + e.getMessage())));
     }
     if (document.isEmpty()) {
       ConfigNode.Origin origin = new ConfigNode.Origin(source, 1);

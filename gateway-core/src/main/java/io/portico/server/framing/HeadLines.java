@@ -6,7 +6,7 @@ import io.portico.spi.Reply;
 /**
  * Reads the lines of one request head (and of a chunked body's trailer section) byte by byte and
  * keeps the few facts framing depends on: the HTTP version, the {@code Content-Length} and
- * {@code Transfer-Encoding} fields, whether an upgrade is asked for. Rejects bare CR and LF, obs-fold
+ * {@code Transfer-Encoding} fields, whether an upgrade is asked for. Rejects bare CR and LF, NUL, obs-fold
  * continuation lines, fields without a name or with space before the colon, and heads over the
  * limits. Only the first bytes of each field name and value are kept: enough to recognise the
  * fields that matter.
@@ -94,6 +94,9 @@ final class HeadLines {
       }
       return end;
     }
+    if (b == 0) {
+      return reject(ErrorCatalog.BAD_REQUEST);
+    }
     if (++lineLength > maxRequestLine) {
       return reject(ErrorCatalog.URI_TOO_LONG);
     }
@@ -119,6 +122,9 @@ final class HeadLines {
     }
     if (end != MORE || cr) {
       return end;
+    }
+    if (b == 0) {
+      return reject(ErrorCatalog.BAD_REQUEST); // RFC 9110 §5.5: NUL is as dangerous as CR and LF
     }
     if (lineLength == 0 && (b == ' ' || b == '\t')) {
       return reject(ErrorCatalog.BAD_FRAMING); // obs-fold: a continuation line

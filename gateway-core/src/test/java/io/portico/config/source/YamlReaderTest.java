@@ -40,6 +40,15 @@ class YamlReaderTest {
   }
 
   @Test
+  void aTagThatDecodesToABrokenOneIsAConfigError() {
+    // found by InputsFuzzTest: snakeyaml-engine threw IllegalArgumentException for it
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> YamlReader.parse("!/%CE", "t.yaml"));
+
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage()).contains("invalid YAML");
+  }
+
+  @Test
   void jsonIsYaml() throws Exception {
     String json = "{\n  \"name\": \"users\",\n  \"endpoints\": [\"10.0.0.7:8080\"],\n  \"weight\": null\n}";
 
