@@ -19,6 +19,8 @@ import java.util.List;
  *     over all ready ones regardless of health; 0 (default) turns panic mode off
  * @param slowStart an endpoint that becomes healthy ramps its share up over this window (weighted
  *     balancers only); absent or 0 for none
+ * @param adaptiveConcurrency a limit on the tries in flight learned from latency, or {@code null}
+ *     for none
  */
 public record UpstreamConfig(
     String name,
@@ -31,7 +33,8 @@ public record UpstreamConfig(
     HealthCheckConfig healthCheck,
     OutlierConfig outlier,
     Integer panicThreshold,
-    Duration slowStart) {
+    Duration slowStart,
+    AdaptiveConcurrencyConfig adaptiveConcurrency) {
   public UpstreamConfig {
     balancer = balancer != null ? balancer : "round-robin";
     connectTimeout = connectTimeout != null ? connectTimeout : Duration.ofSeconds(1);

@@ -7,6 +7,8 @@ import io.portico.runtime.RunningRoute;
 import io.portico.spi.Endpoint;
 import io.portico.spi.UpstreamFailure;
 import io.portico.spi.UpstreamResponse;
+import io.portico.upstream.ConcurrencyLimit;
+import io.portico.upstream.ConcurrencyPermit;
 import io.portico.upstream.ConnectionPool;
 import io.portico.upstream.ProxiedResponse;
 import io.portico.upstream.RequestBody;
@@ -77,11 +79,30 @@ final class UpstreamCall {
         "upstream " + upstream.name() + " has no healthy endpoint");
   }
 
+  /** The next try, once the upstream's adaptive concurrency limit, if any, has room for it. */
   private Future<UpstreamResponse> next() {
+    ConcurrencyLimit limit = upstream.concurrency();
+    if (limit == null) {
+      return tryOnce(null);
+    }
+    int loop = exchange.loop.index;
+    return limit.acquire(loop, exchange.loop.deadlines).transform(permit -> {
+      if (permit.failed()) {
+        endRetry(loop);
+        return Future.failedFuture(permit.cause());
+      }
+      return tryOnce(permit.result());
+    });
+  }
+
+  private Future<UpstreamResponse> tryOnce(ConcurrencyPermit permit) {
     int loop = exchange.loop.index;
     EndpointSet set = upstream.current();
     Endpoint endpoint = set == null ? null : tries.tried() == null ? set.pick(loop, exchange) : set.pickOther(loop, exchange, tries.tried());
     if (endpoint == null) {
+      if (permit != null) {
+        permit.release(Future.failedFuture(noEndpoint()));
+      }
       endRetry(loop);
       return Future.failedFuture(noEndpoint());
     }
@@ -94,6 +115,9 @@ final class UpstreamCall {
     }
     long tryStart = System.nanoTime();
     return send(endpoint, timeout).transform(ar -> {
+      if (permit != null) {
+        permit.release(ar);
+      }
       if (state != null) {
         state.tryEnded();
       }

@@ -27,6 +27,7 @@ import io.portico.route.split.TrafficSplit;
 import io.portico.spi.GatewayStats;
 import io.portico.spi.Plugin;
 import io.portico.upstream.ClientSettings;
+import io.portico.upstream.ConcurrencyLimit;
 import io.portico.upstream.TrustedProxies;
 import io.portico.upstream.Upstream;
 import io.vertx.core.Vertx;
@@ -200,6 +201,9 @@ public final class ConfigCompiler {
     UpstreamHealth health = new UpstreamHealth(config, balancer, loops, vertx, meterRegistry, set -> built[0].publish(set));
     HealthChecker checker = config.healthCheck() == null ? null : new HealthChecker(vertx, config.healthCheck(), health);
     built[0] = new Upstream(config, settings, health, checker, binding == null ? "static" : binding.factory().type());
+    if (config.adaptiveConcurrency() != null) {
+      built[0].limitConcurrency(new ConcurrencyLimit(config.name(), config.adaptiveConcurrency(), loops, meterRegistry));
+    }
     if (binding == null) {
       health.endpoints(StaticEndpoints.of(config.endpoints()));
     } else {
