@@ -34,6 +34,8 @@ public final class ErrorCatalog {
       "the upstream answered with a header holding CR, LF or NUL or a bad name");
   public static final Reply CONCURRENCY_LIMITED = Reply.error(503, "concurrency_limited",
       "the upstream has as many requests in flight as it can take now").withHeader("Retry-After", "1");
+  public static final Reply OVERLOADED = Reply.error(503, "overloaded", "the gateway is overloaded; try again later")
+      .withHeader("Retry-After", "1");
   public static final Reply INTERNAL_ERROR = Reply.error(500, "internal_error", "the gateway failed to process the request");
   private static final Reply[] UPSTREAM = upstreamReplies();
 

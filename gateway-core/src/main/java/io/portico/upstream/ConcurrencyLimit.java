@@ -21,6 +21,10 @@ import java.util.List;
  * {@code portico_upstream_concurrency_rejected_total}, tagged {@code upstream}.
  */
 public final class ConcurrencyLimit {
+  /** How far gradient2 probes above the limit it learned, in tries. */
+  private static final int GRADIENT_QUEUE = 2;
+  /** Samples the long-term latency of gradient2 is averaged over. */
+  private static final int GRADIENT_LONG_WINDOW = 10_000;
   private final LoopLimiter[] loops;
   private final Counter rejected;
   private final MeterRegistry registry;
@@ -89,7 +93,13 @@ public final class ConcurrencyLimit {
     return switch (config.algorithm()) {
       case "vegas" -> VegasLimit.newBuilder().initialLimit(initial).maxConcurrency(max).build();
       case "aimd" -> AIMDLimit.newBuilder().initialLimit(initial).minLimit(min).maxLimit(max).build();
-      default -> Gradient2Limit.newBuilder().initialLimit(initial).minLimit(min).maxConcurrency(max).build();
+      // the library's defaults (tolerate 1.5x the long-term latency, grow by 4 a sample) let the
+      // limit of a small backend run far past its capacity before latency pushes it back; a
+      // gateway in front of it should hold its queue short instead. The long-term latency is
+      // averaged over samples, not time: at a gateway's rates 600 samples pass in a second or two
+      // and a sustained queue soon looks normal, so the window is longer.
+      default -> Gradient2Limit.newBuilder().initialLimit(initial).minLimit(min).maxConcurrency(max)
+          .rttTolerance(1.0).queueSize(GRADIENT_QUEUE).longWindow(GRADIENT_LONG_WINDOW).build();
     };
   }
 }
