@@ -28,6 +28,7 @@ import io.portico.spi.GatewayStats;
 import io.portico.spi.Plugin;
 import io.portico.upstream.ClientSettings;
 import io.portico.upstream.ConcurrencyLimit;
+import io.portico.upstream.HedgePolicy;
 import io.portico.upstream.TrustedProxies;
 import io.portico.upstream.Upstream;
 import io.vertx.core.Vertx;
@@ -116,7 +117,8 @@ public final class ConfigCompiler {
         long limit = route.maxBodySize() != null ? route.maxBodySize() : defaultLimit;
         RetryPolicy retry = new RetryPolicy(route.name(), route.retries(), route.timeout().toMillis(), loops, meterRegistry);
         RunningRoute compiled = new RunningRoute(route.name(), route, chain, upstream, traffic(upstreams, route),
-            mirror(upstreams, route), route.timeout().toMillis(), limit, retry);
+            mirror(upstreams, route), route.timeout().toMillis(), limit, retry,
+            route.hedge() == null ? null : new HedgePolicy(route.name(), route.hedge(), loops, meterRegistry));
         entries.add(new RouteEntry<>(route, compiled));
         byRoute.put(route.name(), chain);
         routeViews.add(new GatewayView.RouteView(route, chain.views()));
