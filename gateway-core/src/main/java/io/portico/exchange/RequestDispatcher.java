@@ -81,9 +81,16 @@ public final class RequestDispatcher {
     }
   }
 
-  /** {@code 503 overloaded}, and the connection closed: the client is to come back later, or elsewhere. */
+  /**
+   * {@code 503 overloaded}, and an HTTP/1 connection closed: the client is to come back later, or
+   * elsewhere. The request body is not read.
+   */
   private static void shed(HttpServerRequest request, String requestId) {
     HttpServerResponse response = request.response();
+    if (request.version() == HttpVersion.HTTP_2) { // no connection header in HTTP/2; the other streams finish
+      write(response, ErrorCatalog.OVERLOADED, requestId);
+      return;
+    }
     response.headers().set("connection", "close");
     write(response, ErrorCatalog.OVERLOADED, requestId).onComplete(ar -> request.connection().close());
   }
