@@ -828,6 +828,8 @@ def timeline(load, streams, out, marks, name):
                 ok = sum(1 for r in b if not failed(r, streams))
                 f.write(f'{sec} {100.0 * ok / len(b):.2f} {pct([r.lat for r in b], 99) * 1000:.1f}\n')
     png = os.path.join(out, name + '.png')
+    if not shutil.which('gnuplot'):
+        return None
     gp = [f'set terminal pngcairo size 1400,600 font ",10"' if has_cairo() else 'set terminal png size 1400,600',
           f"set output '{png}'", 'set xlabel "seconds since load start"', 'set ylabel "success %"',
           'set y2label "p99 latency (ms)"', 'set yrange [0:105]', 'set y2range [0:*]', 'set ytics nomirror',
@@ -850,6 +852,8 @@ def dump(load, out):
 
 
 def has_cairo():
+    if not shutil.which('gnuplot'):
+        return False
     r = subprocess.run(['gnuplot', '-e', 'set terminal'], capture_output=True, text=True)
     return 'pngcairo' in (r.stdout + r.stderr)
 
@@ -897,7 +901,7 @@ def verdict(r):
 
 
 def report(args, sys_, results, baseline, png, start_s, soak_lines, cmd, skipped):
-    lines = ['# Failure matrix', '',
+    lines = ['# Soak' if soak_lines else '# Failure matrix', '',
              f'Command: `{cmd}`  ', f'Machine: {machine()}  ',
              f'Date: {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}  ',
              f'System: a 3-member etcd cluster, Redis, 2 Portico replicas (`instances: 1`, SerialGC, 256 MiB heap) '
@@ -913,7 +917,8 @@ def report(args, sys_, results, baseline, png, start_s, soak_lines, cmd, skipped
              f'p99 {baseline["p99"] * 1000:.0f} ms.', '']
     if png:
         lines += [f'![success rate and p99 over time, injections marked]({os.path.basename(png)})', '']
-    lines += ['## Targets', '']
+    if not soak_lines:
+        lines += ['## Targets', '']
     for r in results:
         ok, why = verdict(r)
         lines.append(f'- {"met" if ok else "**MISSED**"}: scenario {r["num"]} ({r["title"]}): {TARGETS[r["num"]]}: {why}')
@@ -969,6 +974,11 @@ def main():
         load = Load(sys_.ports, list(streams_for(sys_).values()), time.monotonic())
         streams = {s.name: s for s in load.streams}
         load.start()
+        # warm-up: the first seconds of a fresh JVM are not what the matrix or the soak measure
+        warm = 10 if args.short or args.soak else 20
+        time.sleep(warm)
+        with load.lock:
+            load.records = []
         if args.soak:
             m = re.fullmatch(r'(\d+)([smh]?)', args.duration)
             dur = int(m.group(1)) * {'s': 1, 'm': 60, 'h': 3600, '': 1}[m.group(2)]
@@ -979,11 +989,6 @@ def main():
             path = os.path.join(args.out, 'soak.md')
             code = 0 if ok else 1
         else:
-            # warm-up: the first seconds of a fresh JVM are not what the matrix measures
-            warm = 10 if args.short else 20
-            time.sleep(warm)
-            with load.lock:
-                load.records = []
             time.sleep(5)
             baseline = analyse(load.window(warm, warm + 5), streams, 0, 0, ('api', 'flip', 'auth'))
             mx = Matrix(sys_, load, streams, args.short)

@@ -6,9 +6,10 @@
 #   loadtest/chaos/run.sh --soak [--duration 30m]   steady load with churn; memory, threads, fds
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-for tool in etcd etcdctl redis-server redis-cli gnuplot java jcmd; do
+for tool in etcd etcdctl redis-server redis-cli java jcmd; do
   command -v "$tool" >/dev/null || { echo "chaos: $tool is not installed" >&2; exit 2; }
 done
+command -v gnuplot >/dev/null || echo "chaos: gnuplot is not installed: no PNG" >&2
 PY=/usr/bin/python3
 "$PY" -c 'import cryptography' 2>/dev/null || PY=python3
 [ -f gateway-dist/target/portico.jar ] || mvn -o -q -B -DskipTests -pl gateway-dist -am package
