@@ -1013,7 +1013,7 @@ def timeline(load, streams, out, marks, name):
     for t, label in marks:
         gp.append(f'set arrow from {t:.1f}, graph 0 to {t:.1f}, graph 1 nohead lc rgb "#999999" dt 2')
         gp.append(f'set label "{label}" at {t:.1f}, graph 0.97 rotate by 90 right font ",9"')
-    gp.append(f"plot '{dat}' using 1:2 with lines lw 2 title 'success % (api, flip, auth)', "
+    gp.append(f"plot '{dat}' using 1:2 with lines lw 2 title 'success % (all but /limited)', "
               f"'{dat}' using 1:3 axes x1y2 with lines title 'p99 ms'")
     subprocess.run(['gnuplot'], input='\n'.join(gp), text=True, capture_output=True, timeout=60)
     return png if os.path.exists(png) else None
@@ -1096,8 +1096,9 @@ def report(args, sys_, results, baseline, png, start_s, soak_lines, cmd, skipped
              'Load (open loop, alternating the two replicas): `/api` 60/s (upstream `main`, retries 3, per-try '
              'timeout 500 ms), `/flip` 20/s (the route scenario 7 edits), `/auth` 20/s (jwt-auth, RS256 via JWKS), '
              f'`/limited` {2 * LIMIT}/s against a shared limit of {LIMIT}/s (Redis, `on-store-failure: local`, '
-             '`local-share: 0.5`). A request counts as failed when its answer is not 200 (not 200/429 on `/limited`) '
-             'or it got none. Figures below are for `/api`, `/flip` and `/auth`.', '',
+             '`local-share: 0.5`)' + (', `/net` 20/s (3 backends on test hosts of their own)' if sys_.net else '')
+             + '. A request counts as failed when its answer is not 200 (not 200/429 on `/limited`) '
+             'or it got none. Figures below are for every stream but `/limited`.', '',
              f'Healthy baseline ({baseline["sent"]} requests before the first injection): {baseline["failed"]} failed, '
              f'p99 {baseline["p99"] * 1000:.0f} ms.', '']
     if png:
@@ -1144,7 +1145,7 @@ def main():
     ap.add_argument('--only', default='', help='comma-separated scenario numbers')
     ap.add_argument('--no-net', action='store_true', help='skip scenario 11 (network namespaces)')
     ap.add_argument('--out', default=os.path.join(HERE, 'out'))
-    ap.add_argument('--cmd', default='loadtest/chaos/run.sh')
+    ap.add_argument('--cmd', default='loadtest/chaos/run.sh', type=str.strip)
     args = ap.parse_args()
     if not os.path.exists(JAR):
         print(f'no {JAR}: build it first', file=sys.stderr)
