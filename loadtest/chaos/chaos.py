@@ -121,6 +121,8 @@ class Net:
     @staticmethod
     def probe():
         """None when namespaces can be made here, else why not."""
+        if not shutil.which('ip'):
+            return 'ip (iproute2) is not installed'
         name = f'pcprobe{os.getpid()}'
         r = subprocess.run(['ip', 'netns', 'add', name], capture_output=True, text=True)
         if r.returncode != 0:
