@@ -960,10 +960,17 @@ def soak(sys_, load, streams, duration, out):
         with open(g.log, errors='replace') as f:
             leaks += [l.strip() for l in f if 'LEAK:' in l]
     rs = load.window(0, 1e9, set(MAIN))
+    dump(load, out)
+    causes = {}
+    for r in rs:
+        if failed(r, streams):
+            key = f'{r.stream} {r.status or ""} {r.cause or ""}'.strip()
+            causes[key] = causes.get(key, 0) + 1
     lines = [f'Duration {duration / 60:.0f} min, {len(rs)} requests, '
              f'{sum(failed(r, streams) for r in rs)} failed, {sum(wrong_upstream(r, streams) for r in rs)} from a wrong upstream; '
              f'a route edit every 30 s, a backend killed and restarted every 60 s; samples every 10 s '
              f'(heap after a forced full GC), Netty leak detection `paranoid`.', '',
+             'Failed by status / cause: ' + (', '.join(f'{k}: {v}' for k, v in sorted(causes.items())) or 'none') + '.', '',
              '| replica | metric | first | last | slope per hour | noise (residual sd) | verdict |', '|---|---|---|---|---|---|---|']
     verdicts = []
     with open(os.path.join(out, 'soak.dat'), 'w') as f:
