@@ -50,7 +50,7 @@ public final class UpstreamClients {
     }
     pool = pools.computeIfAbsent(new PoolKey(endpoint.host(), endpoint.port(), settings), key -> new ConnectionPool(
         bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMillis()),
-        key.host(), key.port(), settings.maxConnections(), open));
+        key.host(), key.port(), settings.maxConnections(), open, settings.tls()));
     if (byEndpoint.size() >= MAX_CACHED_ENDPOINTS) {
       byEndpoint.clear(); // endpoints of older snapshots
     }
