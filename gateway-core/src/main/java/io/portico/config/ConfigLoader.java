@@ -148,6 +148,7 @@ public final class ConfigLoader {
       discovery = withStoreSettings(discovery, store, base.config());
     }
     new RouteChecks(problems, new UpstreamChecks(problems).check(upstreams)).check(routes);
+    new TlsFileChecks(problems, baseDir).check(base, upstreams);
     Map<String, DiscoveryBinding> bindings = new DiscoveryBinder(registry, problems).bind(discovery, upstreams);
     if (store != null) {
       checkLocalRegistry(upstreams, bindings, store.type(), problems);

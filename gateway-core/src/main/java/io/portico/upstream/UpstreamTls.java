@@ -5,6 +5,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.portico.config.UpstreamTlsConfig;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
@@ -47,9 +48,19 @@ public final class UpstreamTls {
     return UpstreamTlsContexts.files(config, baseDir);
   }
 
-  /** Reads the files again; on success new connections use the new context. */
-  public void reload() throws Exception {
+  /** The CA and client certificates in use (for the expiry metric). */
+  public List<X509Certificate> certificates() throws Exception {
+    return UpstreamTlsContexts.check(config, baseDir);
+  }
+
+  /**
+   * Reads and checks the files again; when they are usable new connections use them, else this
+   * throws and the current context stays.
+   */
+  public List<X509Certificate> reload() throws Exception {
+    List<X509Certificate> certificates = UpstreamTlsContexts.check(config, baseDir);
     this.context = UpstreamTlsContexts.context(config, baseDir);
+    return certificates;
   }
 
   /**

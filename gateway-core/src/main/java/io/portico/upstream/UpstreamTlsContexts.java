@@ -6,6 +6,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.portico.config.UpstreamTlsConfig;
+import io.portico.tls.PemFiles;
+import java.security.cert.X509Certificate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,7 @@ public final class UpstreamTlsContexts {
    */
   public static UpstreamTls create(UpstreamTlsConfig config, Path baseDir, long handshakeTimeoutMillis)
       throws Exception {
+    check(config, baseDir); // a clear message for a key that does not match its certificate
     return new UpstreamTls(config, baseDir, context(config, baseDir), handshakeTimeoutMillis);
   }
 
@@ -69,6 +72,22 @@ public final class UpstreamTlsContexts {
       builder.keyManager(resolve(baseDir, config.cert()).toFile(), resolve(baseDir, config.key()).toFile());
     }
     return builder.build();
+  }
+
+  /**
+   * Checks the files: the CA parses, the client certificate parses and its key matches it.
+   *
+   * @return the CA and client certificates
+   */
+  static List<X509Certificate> check(UpstreamTlsConfig config, Path baseDir) throws Exception {
+    List<X509Certificate> certificates = new ArrayList<>();
+    if (config.ca() != null) {
+      certificates.addAll(PemFiles.certificates(resolve(baseDir, config.ca())));
+    }
+    if (config.cert() != null) {
+      certificates.addAll(PemFiles.checkPair(resolve(baseDir, config.cert()), resolve(baseDir, config.key())));
+    }
+    return certificates;
   }
 
   static List<Path> files(UpstreamTlsConfig config, Path baseDir) {

@@ -1,0 +1,127 @@
+package io.portico.tls;
+
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches certificate, key and CA files for rotation: every second, off the event loops, it hashes
+ * the files of each {@link WatchedTls} (following symbolic links, so a Kubernetes Secret volume's
+ * atomic {@code ..data} swap counts as a change) and reloads those whose content changed. A change
+ * that leaves the files unusable (a half-written pair, a key that does not match) is logged once
+ * and the previous material keeps serving; the next change is tried again.
+ */
+public final class TlsFileWatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(TlsFileWatcher.class);
+
+  private final Vertx vertx;
+  private final Supplier<List<WatchedTls>> sources;
+  private final CertificateExpiry expiry;
+  private final Map<String, Seen> seen = new HashMap<>();
+  private long timer = -1;
+  private boolean checking;
+
+  private record Seen(Object owner, String fingerprint) {}
+
+  /** @param sources what to watch, asked again at each check (upstreams come and go with reloads) */
+  public TlsFileWatcher(Vertx vertx, Supplier<List<WatchedTls>> sources, CertificateExpiry expiry) {
+    this.vertx = vertx;
+    this.sources = sources;
+    this.expiry = expiry;
+  }
+
+  /** Starts checking every {@code periodMillis}; the first check records what is in use. */
+  public synchronized void start(long periodMillis) {
+    if (timer < 0) {
+      vertx.executeBlocking(() -> {
+        check();
+        return null;
+      });
+      timer = vertx.setPeriodic(periodMillis, id -> {
+        synchronized (this) {
+          if (checking) {
+            return; // the previous check is still reading files
+          }
+          checking = true;
+        }
+        vertx.executeBlocking(() -> {
+          check();
+          return null;
+        }).onComplete(ar -> {
+          synchronized (this) {
+            checking = false;
+          }
+        });
+      });
+    }
+  }
+
+  public synchronized void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  /** One round: reloads what changed. Blocking. */
+  synchronized void check() {
+    Set<String> present = new HashSet<>();
+    for (WatchedTls source : sources.get()) {
+      present.add(source.source());
+      String fingerprint = fingerprint(source.files());
+      Seen before = seen.get(source.source());
+      seen.put(source.source(), new Seen(source.owner(), fingerprint));
+      if (before == null || before.owner() != source.owner()) {
+        try {
+          expiry.loaded(source.source(), source.certificates());
+        } catch (Exception e) {
+          LOG.warn("{}: cannot read its certificates for the expiry metric: {}", source.source(), e.getMessage());
+        }
+      } else if (!before.fingerprint().equals(fingerprint)) {
+        try {
+          expiry.loaded(source.source(), source.reload());
+          LOG.info("{}: certificate files changed; new connections use them", source.source());
+        } catch (Exception e) {
+          LOG.error("{}: certificate files changed but are not usable, the previous ones keep serving: {}",
+              source.source(), e.getMessage());
+        }
+      }
+    }
+    seen.keySet().removeIf(source -> {
+      if (!present.contains(source)) {
+        expiry.forget(source);
+        return true;
+      }
+      return false;
+    });
+  }
+
+  private static String fingerprint(List<Path> files) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (Path file : files) {
+        digest.update(file.toString().getBytes());
+        try {
+          digest.update(Files.readAllBytes(file)); // follows symbolic links
+        } catch (IOException e) {
+          digest.update((byte) 0); // missing for now: a change once it appears
+        }
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
