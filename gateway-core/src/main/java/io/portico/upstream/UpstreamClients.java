@@ -39,7 +39,10 @@ public final class UpstreamClients {
         .group(loop)
         .channelFactory(((VertxInternal) vertx).transport().channelFactory(false))
         .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true);
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        // host names resolve through Vert.x's asynchronous resolver (hosts file, then DNS with a
+        // cache that honours TTLs), never with a blocking lookup on this loop, Netty's default
+        .resolver(((VertxInternal) vertx).nameResolver().nettyAddressResolverGroup());
   }
 
   /** The pool of {@code endpoint} for upstreams with {@code settings}. */
