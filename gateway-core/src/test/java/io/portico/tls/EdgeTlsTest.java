@@ -76,6 +76,32 @@ class EdgeTlsTest {
   }
 
   @Test
+  void opensslSeesEachNamesCertificate() throws Exception {
+    int port = gateway("{ certificates: [ { cert: api.pem, key: api.key }, { cert: shop.pem, key: shop.key } ] }");
+
+    assertThat(opensslSubject(port, "api.test")).isEqualTo("CN = api.test");
+    assertThat(opensslSubject(port, "shop.test")).isEqualTo("CN = shop.test");
+    assertThat(opensslSubject(port, "unknown.test")).isEqualTo("CN = api.test");
+  }
+
+  /** The subject {@code openssl s_client -servername} reports, or the test is skipped without openssl. */
+  private static String opensslSubject(int port, String serverName) throws Exception {
+    Process process;
+    try {
+      process = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", serverName)
+          .redirectErrorStream(true).start();
+    } catch (java.io.IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("openssl is not installed");
+      return null;
+    }
+    process.getOutputStream().close(); // end of input: s_client says goodbye after the handshake
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return output.lines().filter(line -> line.startsWith("subject=")).map(line -> line.substring("subject=".length()))
+        .findFirst().orElseThrow(() -> new AssertionError("no subject in:\n" + output));
+  }
+
+  @Test
   void theSingleCertificateFormKeepsWorking() {
     int port = gateway("{ cert: shop.pem, key: shop.key }");
 
