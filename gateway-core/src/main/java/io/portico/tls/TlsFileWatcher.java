@@ -42,7 +42,7 @@ public final class TlsFileWatcher {
     this.expiry = expiry;
   }
 
-  /** Starts checking every {@code periodMillis}; the first check records what is in use. */
+  /** Starts checking every {@code periodMillis}; the first check loads what is on disk then. */
   public synchronized void start(long periodMillis) {
     if (timer < 0) {
       vertx.executeBlocking(() -> {
@@ -84,10 +84,13 @@ public final class TlsFileWatcher {
       Seen before = seen.get(source.source());
       seen.put(source.source(), new Seen(source.owner(), fingerprint));
       if (before == null || before.owner() != source.owner()) {
+        // first sight: the files may have changed since the owner read them (between the start
+        // or a config reload and this check), so what is on disk now is loaded once
         try {
-          expiry.loaded(source.source(), source.certificates());
+          expiry.loaded(source.source(), source.reload());
         } catch (Exception e) {
-          LOG.warn("{}: cannot read its certificates for the expiry metric: {}", source.source(), e.getMessage());
+          LOG.error("{}: certificate files are not usable, the ones loaded at start keep serving: {}",
+              source.source(), e.getMessage());
         }
       } else if (!before.fingerprint().equals(fingerprint)) {
         try {

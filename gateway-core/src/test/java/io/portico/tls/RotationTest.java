@@ -160,7 +160,9 @@ class RotationTest {
     Gateway gateway = Await.result(Gateway.start(vertx, Configs.load(dir, """
         listen: { host: 127.0.0.1, port: 0, instances: 1 }
         upstreams:
-          - { name: billing, endpoints: [127.0.0.1:%d], tls: { ca: trusted.pem, server-name: billing.internal } }
+          # TLS failures count for outlier detection: keep the only endpoint in while the test polls
+          - { name: billing, endpoints: [127.0.0.1:%d], tls: { ca: trusted.pem, server-name: billing.internal },
+              outlier: { consecutive-failures: 1000 } }
         routes:
           - { name: billing, upstream: billing }
         """.formatted(port))));

@@ -155,6 +155,22 @@ class UpstreamTlsTest {
   }
 
   @Test
+  void tlsFailuresCountForOutlierDetection() {
+    X509Bundle other = TestPki.ca("other-ca");
+    int port = backend(TestPki.leaf(other, "billing.internal", "billing.internal"), null);
+    gateway(("{ name: app, endpoints: [127.0.0.1:%d], outlier: { consecutive-failures: 3, base-ejection: 30s },"
+        + " tls: { ca: internal-ca.pem, server-name: billing.internal } }").formatted(port));
+
+    for (int i = 0; i < 3; i++) {
+      assertTlsError(get("/"));
+    }
+
+    Http.Answer ejected = get("/");
+    assertThat(ejected.status()).isEqualTo(503);
+    assertThat(ejected.body()).contains("no_healthy_endpoint");
+  }
+
+  @Test
   void aPlainHttpUpstreamIsATlsErrorNotAHang() {
     HttpServer plain = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
         .requestHandler(request -> request.response().end("plain"));
