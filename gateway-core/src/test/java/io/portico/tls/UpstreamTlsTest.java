@@ -19,6 +19,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Path;
@@ -168,6 +170,20 @@ class UpstreamTlsTest {
     Http.Answer ejected = get("/");
     assertThat(ejected.status()).isEqualTo(503);
     assertThat(ejected.body()).contains("no_healthy_endpoint");
+  }
+
+  @Test
+  void anUpstreamThatNeverAnswersTheHandshakeTimesOut() {
+    // accepts TCP connections and stays silent: the handshake deadline (at least 2 s) ends the try
+    NetServer silent = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0))
+        .connectHandler(socket -> { });
+    int port = Await.result(silent.listen()).actualPort();
+    gateway("{ name: app, endpoints: [127.0.0.1:%d], tls: { ca: internal-ca.pem, server-name: billing.internal } }"
+        .formatted(port));
+
+    long start = System.nanoTime();
+    assertTlsError(get("/"));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
   }
 
   @Test
