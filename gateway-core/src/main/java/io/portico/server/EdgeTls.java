@@ -3,6 +3,7 @@ package io.portico.server;
 import io.portico.config.TlsConfig;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ServerSSLOptions;
@@ -20,6 +21,9 @@ final class EdgeTls {
 
   /** Turns HTTPS on in {@code options}, with h2 through ALPN. */
   static void apply(HttpServerOptions options, TlsConfig tls, Path baseDir) {
+    if (OpenSSLEngineOptions.isAvailable()) {
+      options.setSslEngineOptions(new OpenSSLEngineOptions()); // BoringSSL: cheaper handshakes and records
+    }
     options.setSsl(true).setUseAlpn(true).setSni(true)
         .setKeyCertOptions(keyCerts(tls, baseDir))
         .setEnabledSecureTransportProtocols(new LinkedHashSet<>(tls.protocols()));
