@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the addresses of one host name: resolves it at start and every refresh with Vert.x's
  * asynchronous resolver and publishes a snapshot when the set of addresses changed. A failed
- * resolution keeps the last good set (logged once until a resolution succeeds again).
+ * resolution keeps the last good set: it is logged once, and the same endpoints are published
+ * again under a version naming the failure (shown as {@code discovery_version} at
+ * {@code /admin/upstreams}) until a resolution succeeds again.
  */
 final class DnsEndpointSource implements EndpointSource {
   private static final Logger LOG = LoggerFactory.getLogger(DnsEndpointSource.class);
@@ -60,6 +62,10 @@ final class DnsEndpointSource implements EndpointSource {
           failing = true;
           LOG.warn("discovery dns {}: resolution failed, keeping the last {} endpoints: {}", name,
               current == null ? 0 : current.size(), ar.cause().getMessage());
+          if (current != null) {
+            // the same endpoints (their health is kept) under a version that says so: /admin/upstreams shows it
+            publish(current, "dns:" + name + "#" + resolutions + " (resolution failing: " + ar.cause().getMessage() + ")");
+          }
         }
         timer = vertx.setTimer(refreshMillis, id -> resolve());
       }
@@ -67,19 +73,25 @@ final class DnsEndpointSource implements EndpointSource {
   }
 
   private void published(List<InetSocketAddress> addresses) {
+    boolean recovered = failing;
     failing = false;
     TreeSet<String> hosts = new TreeSet<>(); // a stable order: only a real change publishes
     for (InetSocketAddress address : addresses) {
       hosts.add(address.getAddress().getHostAddress());
     }
     List<String> next = List.copyOf(hosts);
-    if (next.equals(current)) {
+    if (next.equals(current) && !recovered) {
       return;
     }
+    if (!next.equals(current)) {
+      resolutions++;
+    }
     current = next;
-    resolutions++;
-    List<Endpoint> endpoints = next.stream().map(host -> Endpoint.of(host, port)).toList();
-    listener.accept(new EndpointSnapshot(endpoints, "dns:" + name + "#" + resolutions));
+    publish(next, "dns:" + name + "#" + resolutions);
+  }
+
+  private void publish(List<String> hosts, String version) {
+    listener.accept(new EndpointSnapshot(hosts.stream().map(host -> Endpoint.of(host, port)).toList(), version));
   }
 
   @Override

@@ -136,6 +136,12 @@ class DnsResolutionTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> dns.queries() > before + 2);
     assertThat(hosts(gateway)).containsExactly("127.0.0.1");
     assertThat(Http.send(client, new RequestOptions().setURI("/")).status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> gateway.endpointsVersion("partners").contains("resolution failing"));
+
+    // and recovers
+    dns.set("partners.test", "127.0.0.1");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !gateway.endpointsVersion("partners").contains("failing"));
+    assertThat(hosts(gateway)).containsExactly("127.0.0.1");
   }
 
   private void dnsForget(String name) {
