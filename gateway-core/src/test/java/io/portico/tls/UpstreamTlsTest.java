@@ -9,6 +9,7 @@ import io.portico.testing.Await;
 import io.portico.testing.Configs;
 import io.portico.testing.Http;
 import io.portico.testing.TestPki;
+import io.portico.testing.plugins.UpstreamLogPluginFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
@@ -89,6 +90,10 @@ class UpstreamTlsTest {
 
   /** A gateway with upstream {@code app} (and more) routed to by default, plus {@code routes}. */
   Gateway gateway(String upstreams, String routes) {
+    return gateway(upstreams, routes, "");
+  }
+
+  Gateway gateway(String upstreams, String routes, String more) {
     Gateway gateway = Await.result(Gateway.start(vertx, Configs.load(dir, """
         listen: { host: 127.0.0.1, port: 0, instances: 1 }
         upstreams:
@@ -96,7 +101,8 @@ class UpstreamTlsTest {
         routes:
           - { name: app, upstream: app }
           %s
-        """.formatted(upstreams, routes))));
+        %s
+        """.formatted(upstreams, routes, more))));
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()),
         new PoolOptions().setHttp1MaxSize(50));
     return gateway;
@@ -148,12 +154,17 @@ class UpstreamTlsTest {
   }
 
   @Test
-  void aNameThatDoesNotMatchIsRefused() {
+  void aNameThatDoesNotMatchIsRefusedWithTheCauseInTheExchangeLog() {
     int port = backend(TestPki.leaf(ca, "billing.internal", "billing.internal"), null);
     gateway("{ name: app, endpoints: [127.0.0.1:%d], tls: { ca: internal-ca.pem, server-name: payments.internal } }"
-        .formatted(port));
+        .formatted(port), "", "plugins: { upstream-log: {} }");
 
-    assertTlsError(get("/"));
+    Http.Answer answer = get("/");
+
+    assertTlsError(answer);
+    String requestId = new io.vertx.core.json.JsonObject(answer.body()).getString("request_id");
+    await().atMost(Duration.ofSeconds(5)).until(() -> UpstreamLogPluginFactory.ERROR_DETAILS.containsKey(requestId));
+    assertThat(UpstreamLogPluginFactory.ERROR_DETAILS.get(requestId)).contains("payments.internal");
   }
 
   @Test
