@@ -5,7 +5,6 @@ import io.portico.tls.PemFiles;
 import io.portico.tls.WatchedTls;
 import io.portico.upstream.Upstream;
 import io.portico.upstream.UpstreamTls;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -15,10 +14,13 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The TLS material of a running gateway that is watched for rotation: the listener's and the upstreams'. */
 public final class TlsSources {
+  private static final Logger LOG = LoggerFactory.getLogger(TlsSources.class);
+
   private TlsSources() {}
 
   /** What to watch now: the listener's certificates and every upstream TLS block with files. */
@@ -88,12 +90,11 @@ public final class TlsSources {
         PemFiles.certificates(ca);
         options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caBytes)));
       }
-      List<Future<Boolean>> updates = new ArrayList<>();
+      // the files were checked above; the listeners swap them in on their own threads (never wait
+      // for that here: an update may need an event loop that is waiting for this worker)
       for (ListenerVerticle listener : listeners) {
-        updates.add(listener.updateTls(options));
+        listener.updateTls(options).onFailure(e -> LOG.error("listen: new certificates refused: {}", e.getMessage()));
       }
-      // a worker thread: waiting here keeps the reports in order
-      Future.all(updates).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       return certificates();
     }
   }

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +30,10 @@ public final class TlsFileWatcher {
   private final Vertx vertx;
   private final Supplier<List<WatchedTls>> sources;
   private final CertificateExpiry expiry;
-  private final Map<String, Seen> seen = new HashMap<>();
-  private long timer = -1;
-  private boolean checking;
+  private final Map<String, Seen> seen = new HashMap<>(); // touched by one check at a time
+  /** Set while a check runs: the timer skips a tick rather than queue another check. */
+  private final AtomicBoolean checking = new AtomicBoolean();
+  private volatile long timer = -1;
 
   private record Seen(Object owner, String fingerprint) {}
 
@@ -42,41 +44,43 @@ public final class TlsFileWatcher {
     this.expiry = expiry;
   }
 
-  /** Starts checking every {@code periodMillis}; the first check loads what is on disk then. */
-  public synchronized void start(long periodMillis) {
-    if (timer < 0) {
-      vertx.executeBlocking(() -> {
-        check();
-        return null;
-      });
-      timer = vertx.setPeriodic(periodMillis, id -> {
-        synchronized (this) {
-          if (checking) {
-            return; // the previous check is still reading files
-          }
-          checking = true;
-        }
-        vertx.executeBlocking(() -> {
-          check();
-          return null;
-        }).onComplete(ar -> {
-          synchronized (this) {
-            checking = false;
-          }
-        });
-      });
-    }
-  }
-
-  public synchronized void stop() {
+  /**
+   * Starts checking every {@code periodMillis}; the first check loads what is on disk then. The
+   * timer fires on an event loop, so it only hands the check to a worker: it never waits for one.
+   */
+  public void start(long periodMillis) {
     if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
+      return;
+    }
+    tick();
+    timer = vertx.setPeriodic(periodMillis, id -> tick());
+  }
+
+  public void stop() {
+    long id = timer;
+    timer = -1;
+    if (id >= 0) {
+      vertx.cancelTimer(id);
     }
   }
 
-  /** One round: reloads what changed. Blocking. */
-  synchronized void check() {
+  private void tick() {
+    if (!checking.compareAndSet(false, true)) {
+      return; // the previous check is still reading files
+    }
+    vertx.executeBlocking(() -> {
+      check();
+      return null;
+    }, false).onComplete(ar -> {
+      checking.set(false);
+      if (ar.failed()) {
+        LOG.warn("certificate file check failed", ar.cause());
+      }
+    });
+  }
+
+  /** One round: reloads what changed. Blocking; one at a time (see {@link #checking}). */
+  void check() {
     Set<String> present = new HashSet<>();
     for (WatchedTls source : sources.get()) {
       present.add(source.source());
