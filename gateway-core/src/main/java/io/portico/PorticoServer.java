@@ -1,13 +1,16 @@
 package io.portico;
 
+import io.portico.config.live.ConfigReloader;
+import io.portico.config.live.ConfigStoreLink;
+import io.portico.server.Gateway;
 import io.portico.admin.AdminServer;
 import io.portico.config.ConfigDocuments;
 import io.portico.config.ConfigException;
-import io.portico.config.ConfigLoader;
+import io.portico.config.load.ConfigLoader;
 import io.portico.config.StoreBinding;
-import io.portico.config.StoreOverlay;
+import io.portico.config.source.StoreOverlay;
 import io.portico.config.ValidatedConfig;
-import io.portico.observe.ProcessMetrics;
+import io.portico.server.metrics.ProcessMetrics;
 import io.portico.plugin.PluginJars;
 import io.portico.plugin.PluginRegistry;
 import io.portico.plugin.PluginsDirectory;

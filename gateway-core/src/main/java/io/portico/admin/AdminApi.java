@@ -1,9 +1,9 @@
 package io.portico.admin;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.portico.ConfigReloader;
-import io.portico.ConfigStoreLink;
-import io.portico.Gateway;
+import io.portico.config.live.ConfigReloader;
+import io.portico.config.live.ConfigStoreLink;
+import io.portico.server.Gateway;
 import io.portico.config.ConfigError;
 import io.portico.config.ConfigException;
 import io.portico.config.ValidatedConfig;
@@ -11,13 +11,18 @@ import io.portico.config.RejectedEntry;
 import io.portico.plugin.PluginRegistry;
 import io.portico.registry.InstanceRegistry;
 import io.portico.spi.ConfigStore;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Supplier;
 
-/** The admin endpoints; each renders a read of the gateway's current immutable state. */
+/** The admin endpoints on a Vert.x Web router; each read renders the gateway's current immutable state. */
 final class AdminApi {
   private final Gateway gateway;
   private final ConfigReloader reloader;
@@ -28,7 +33,7 @@ final class AdminApi {
 
   private final AdminStats stats;
 
-  AdminApi(io.vertx.core.Vertx vertx, Gateway gateway, ConfigReloader reloader, PluginRegistry registry, ConfigStoreLink store,
+  AdminApi(Vertx vertx, Gateway gateway, ConfigReloader reloader, PluginRegistry registry, ConfigStoreLink store,
       InstanceRegistry instances) {
     this.stats = new AdminStats(vertx, gateway.meterRegistry());
     this.gateway = gateway;
@@ -39,34 +44,45 @@ final class AdminApi {
     this.registrations = new RegistrationApi(instances);
   }
 
-  void handle(HttpServerRequest request) {
-    String path = request.path();
-    boolean get = request.method() == HttpMethod.GET;
-    if (path.startsWith("/admin/routes/")) {
-      writes.handle(request, ConfigStore.Kind.ROUTE, path.substring("/admin/routes/".length()));
-      return;
-    }
-    if (path.startsWith("/admin/upstreams/")) {
-      writes.handle(request, ConfigStore.Kind.UPSTREAM, path.substring("/admin/upstreams/".length()));
-      return;
-    }
-    if (path.startsWith("/admin/services/")) {
-      registrations.handle(request, path.substring("/admin/services/".length()));
-      return;
-    }
-    switch (path) {
-      case "/healthz" -> json(request, 200, new JsonObject().put("status", "alive"));
-      case "/readyz" -> readyz(request);
-      case "/metrics" -> metrics(request);
-      case "/admin/routes" -> whenGet(request, get, () -> view.routes());
-      case "/admin/upstreams" -> whenGet(request, get, () -> view.upstreams());
-      case "/admin/plugins" -> whenGet(request, get, () -> view.plugins());
-      case "/admin/config" -> whenGet(request, get, this::config);
-      case "/admin/reload" -> reload(request);
-      case "/admin/stats" -> whenGet(request, get, stats::render);
-      case "/admin/", "/admin" -> statusPage(request);
-      default -> json(request, 404, new JsonObject().put("error", "not_found").put("path", path));
-    }
+  /**
+   * One route per endpoint, after the token check (on {@code /admin/*}) and the body limit (every
+   * body, chunked or not); anything else is a JSON 404, and every failure a JSON error from
+   * {@link AdminFailures}.
+   */
+  Router router(Vertx vertx, String token) {
+    Router router = Router.router(vertx);
+    router.routeWithRegex("/admin/.*").handler(AdminToken.check(token));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(AdminReplies.MAX_BODY));
+    // the entries first, as "/admin/routes" would also take "/admin/routes/"
+    router.routeWithRegex("/admin/routes/.*")
+        .handler(ctx -> writes.handle(ctx, ConfigStore.Kind.ROUTE, rest(ctx, "/admin/routes/")));
+    router.routeWithRegex("/admin/upstreams/.*")
+        .handler(ctx -> writes.handle(ctx, ConfigStore.Kind.UPSTREAM, rest(ctx, "/admin/upstreams/")));
+    router.routeWithRegex("/admin/services/.*")
+        .handler(ctx -> registrations.handle(ctx, rest(ctx, "/admin/services/")));
+    router.route("/healthz").handler(ctx -> json(ctx.request(), 200, new JsonObject().put("status", "alive")));
+    router.route("/readyz").handler(ctx -> readyz(ctx.request()));
+    router.route("/metrics").handler(ctx -> metrics(ctx.request()));
+    getOnly(router, "/admin/routes", view::routes);
+    getOnly(router, "/admin/upstreams", view::upstreams);
+    getOnly(router, "/admin/plugins", view::plugins);
+    getOnly(router, "/admin/config", this::config);
+    getOnly(router, "/admin/stats", stats::render);
+    router.route("/admin/reload").handler(ctx -> reload(ctx.request()));
+    router.routeWithRegex("/admin/?").handler(ctx -> statusPage(ctx.request()));
+    router.route().handler(ctx -> json(ctx.request(), 404,
+        new JsonObject().put("error", "not_found").put("path", ctx.request().path())));
+    router.route().failureHandler(AdminFailures::handle);
+    return router;
+  }
+
+  /** What follows {@code prefix} in the request's path. */
+  private static String rest(RoutingContext ctx, String prefix) {
+    return ctx.normalizedPath().substring(prefix.length());
+  }
+
+  private static void getOnly(Router router, String path, Supplier<Object> body) {
+    router.route(path).handler(ctx -> whenGet(ctx.request(), ctx.request().method() == HttpMethod.GET, body));
   }
 
   /** The status page: one self-contained HTML file, no build step, no external assets. */
@@ -162,7 +178,7 @@ final class AdminApi {
     return errors;
   }
 
-  private static void whenGet(HttpServerRequest request, boolean get, java.util.function.Supplier<Object> body) {
+  private static void whenGet(HttpServerRequest request, boolean get, Supplier<Object> body) {
     if (!get) {
       json(request, 405, new JsonObject().put("error", "method_not_allowed"));
       return;

@@ -9,13 +9,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 
 /** What the admin write endpoints share: names, bodies, and answering on the request's context. */
 final class AdminReplies {
   /** Route, upstream, service and instance names accepted in admin paths. */
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final long MAX_BODY = 1 << 20;
+  /** The largest admin request body, chunked or not. */
+  static final long MAX_BODY = 1 << 20;
 
   private AdminReplies() {}
 
@@ -34,30 +36,24 @@ final class AdminReplies {
     });
   }
 
-  /** The request body as a JSON object; answers 400 or 413 itself and fails when it is not one. */
-  static Future<JsonObject> jsonBody(HttpServerRequest request) {
-    String length = request.getHeader("content-length");
-    if (length != null && parseLong(length) > MAX_BODY) {
-      error(request, 413, "body_too_large", "admin request bodies are limited to " + MAX_BODY + " bytes");
-      return Future.failedFuture("answered");
+  /**
+   * The request body (read by the router's body handler, within {@link #MAX_BODY}) as a JSON
+   * object; answers 400 itself and fails when it is not one.
+   */
+  static Future<JsonObject> jsonBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    Buffer body = ctx.body().buffer();
+    try {
+      Object value = io.vertx.core.json.Json.decodeValue(body != null ? body : Buffer.buffer());
+      if (value instanceof JsonObject object) {
+        return Future.succeededFuture(object);
+      }
+      error(request, 400, "invalid_json", "the body must be a JSON object");
+    } catch (DecodeException e) {
+      String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+      error(request, 400, "invalid_json", "the body is not valid JSON: " + message);
     }
-    return request.body().transform(ar -> {
-      if (ar.failed()) {
-        return Future.failedFuture(ar.cause());
-      }
-      Buffer body = ar.result();
-      try {
-        Object value = io.vertx.core.json.Json.decodeValue(body);
-        if (value instanceof JsonObject object) {
-          return Future.succeededFuture(object);
-        }
-        error(request, 400, "invalid_json", "the body must be a JSON object");
-      } catch (DecodeException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-        error(request, 400, "invalid_json", "the body is not valid JSON: " + message);
-      }
-      return Future.failedFuture("answered");
-    });
+    return Future.failedFuture("answered");
   }
 
   static void error(HttpServerRequest request, int status, String code, String message) {
@@ -67,13 +63,5 @@ final class AdminReplies {
   static void methodNotAllowed(HttpServerRequest request, String allowed) {
     request.response().putHeader("allow", allowed);
     error(request, 405, "method_not_allowed", "use " + allowed);
-  }
-
-  private static long parseLong(String text) {
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 }

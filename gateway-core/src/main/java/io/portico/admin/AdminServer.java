@@ -1,8 +1,8 @@
 package io.portico.admin;
 
-import io.portico.ConfigReloader;
-import io.portico.ConfigStoreLink;
-import io.portico.Gateway;
+import io.portico.config.live.ConfigReloader;
+import io.portico.config.live.ConfigStoreLink;
+import io.portico.server.Gateway;
 import io.portico.config.AdminConfig;
 import io.portico.plugin.PluginRegistry;
 import io.portico.registry.InstanceRegistry;
@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -41,13 +40,7 @@ public final class AdminServer {
     }
     AdminApi api = new AdminApi(vertx, gateway, reloader, registry, store, instances);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
-    server.requestHandler(request -> {
-      if (request.path().startsWith("/admin/") && !AdminToken.accepts(token, request)) {
-        AdminApi.json(request, 401, new JsonObject().put("error", "admin_token_required"));
-        return;
-      }
-      api.handle(request);
-    });
+    server.requestHandler(api.router(vertx, token));
     return server.listen().map(s -> new AdminServer(s));
   }
 

@@ -1,6 +1,9 @@
 package io.portico.admin;
 
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -21,6 +24,17 @@ final class AdminToken {
       return value;
     }
     return configured;
+  }
+
+  /** Lets a request through with the token (or when there is none); answers 401 otherwise. */
+  static Handler<RoutingContext> check(String token) {
+    return ctx -> {
+      if (accepts(token, ctx.request())) {
+        ctx.next();
+      } else {
+        AdminApi.json(ctx.request(), 401, new JsonObject().put("error", "admin_token_required"));
+      }
+    };
   }
 
   /** Constant-time comparison, so the token cannot be guessed byte by byte from timings. */

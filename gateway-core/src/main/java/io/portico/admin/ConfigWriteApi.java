@@ -1,17 +1,18 @@
 package io.portico.admin;
 
-import io.portico.ConfigReloader;
-import io.portico.ConfigStoreLink;
+import io.portico.config.live.ConfigReloader;
+import io.portico.config.live.ConfigStoreLink;
 import io.portico.config.ConfigError;
 import io.portico.config.ConfigException;
 import io.portico.config.RejectedEntry;
-import io.portico.config.StoreOverlay;
+import io.portico.config.source.StoreOverlay;
 import io.portico.config.ValidatedConfig;
 import io.portico.spi.ConfigStore;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +47,8 @@ final class ConfigWriteApi {
     this.link = link;
   }
 
-  void handle(HttpServerRequest request, ConfigStore.Kind kind, String name) {
+  void handle(RoutingContext ctx, ConfigStore.Kind kind, String name) {
+    HttpServerRequest request = ctx.request();
     String noun = kind.name().toLowerCase(Locale.ROOT);
     if (request.method() != HttpMethod.PUT && request.method() != HttpMethod.DELETE) {
       AdminReplies.methodNotAllowed(request, "PUT, DELETE");
@@ -69,7 +71,7 @@ final class ConfigWriteApi {
     }
     long start = System.nanoTime();
     if (request.method() == HttpMethod.PUT) {
-      AdminReplies.jsonBody(request).onSuccess(body -> put(request, kind, name, body, start));
+      AdminReplies.jsonBody(ctx).onSuccess(body -> put(request, kind, name, body, start));
     } else {
       delete(request, kind, name, start);
     }

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code PUT} and {@code DELETE /admin/services/{service}/instances/{id}}: registration through the
@@ -21,7 +22,8 @@ final class RegistrationApi {
   }
 
   /** {@code rest} is what follows {@code /admin/services/}. */
-  void handle(HttpServerRequest request, String rest) {
+  void handle(RoutingContext ctx, String rest) {
+    HttpServerRequest request = ctx.request();
     String[] parts = rest.split("/", -1);
     if (parts.length != 3 || !parts[1].equals("instances")) {
       AdminReplies.error(request, 404, "not_found", "expected /admin/services/{service}/instances/{id}");
@@ -34,7 +36,7 @@ final class RegistrationApi {
       return;
     }
     if (request.method() == HttpMethod.PUT) {
-      AdminReplies.jsonBody(request).onSuccess(body -> register(request, service, id, body));
+      AdminReplies.jsonBody(ctx).onSuccess(body -> register(request, service, id, body));
     } else if (request.method() == HttpMethod.DELETE) {
       AdminReplies.onContext(registry.deregister(service, id), ar -> {
         if (ar.failed()) {

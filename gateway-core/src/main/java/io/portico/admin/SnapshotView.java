@@ -1,14 +1,16 @@
 package io.portico.admin;
 
-import io.portico.Gateway;
-import io.portico.GatewaySnapshot;
+import io.portico.server.Gateway;
+import io.portico.chain.PluginView;
+import io.portico.runtime.GatewayView;
 import io.portico.config.CanaryConfig;
 import io.portico.config.MatchConfig;
 import io.portico.config.MirrorConfig;
 import io.portico.config.RouteConfig;
 import io.portico.config.SplitConfig;
+import io.portico.plugin.PluginJarLoader;
 import io.portico.plugin.PluginRegistry;
-import io.portico.health.EndpointState;
+import io.portico.endpoint.EndpointState;
 import io.portico.spi.Endpoint;
 import io.portico.upstream.Upstream;
 import io.portico.spi.PluginFactory;
@@ -26,12 +28,12 @@ final class SnapshotView {
   }
 
   JsonObject routes() {
-    GatewaySnapshot snapshot = gateway.snapshot();
+    GatewayView snapshot = gateway.snapshot();
     JsonArray routes = new JsonArray();
-    for (GatewaySnapshot.RouteView route : snapshot.routes()) {
+    for (GatewayView.RouteView route : snapshot.routes()) {
       RouteConfig config = route.config();
       JsonArray chain = new JsonArray();
-      for (GatewaySnapshot.PluginView plugin : route.plugins()) {
+      for (PluginView plugin : route.plugins()) {
         JsonObject entry = new JsonObject()
             .put("name", plugin.name())
             .put("stage", plugin.stage().name())
@@ -108,10 +110,10 @@ final class SnapshotView {
   }
 
   JsonObject upstreams() {
-    GatewaySnapshot snapshot = gateway.snapshot();
+    GatewayView snapshot = gateway.snapshot();
     JsonArray upstreams = new JsonArray();
     long now = System.currentTimeMillis();
-    for (GatewaySnapshot.UpstreamView view : snapshot.upstreams()) {
+    for (GatewayView.UpstreamView view : snapshot.upstreams()) {
       Upstream upstream = gateway.upstream(view.name());
       if (upstream == null) {
         continue; // replaced by a reload since the snapshot was read
@@ -163,7 +165,9 @@ final class SnapshotView {
           .put("stage", factory.stage().name())
           .put("priority", factory.priority())
           .put("config", factory.configType().getName())
-          .put("class", factory.getClass().getName()));
+          .put("class", factory.getClass().getName())
+          .put("source", PluginJarLoader.originOf(factory))
+          .put("api_version", PluginJarLoader.apiVersionOf(factory)));
     }
     return new JsonObject().put("plugins", plugins);
   }

@@ -2,6 +2,7 @@ package io.portico.chain;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.portico.config.PluginBinding;
+import io.portico.plugin.PluginJarLoader;
 import io.portico.spi.GatewayStats;
 import io.portico.spi.Plugin;
 import io.portico.spi.PluginContext;
@@ -14,8 +15,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds routes' plugin chains. A plugin whose route had the same factory with an equal config in
@@ -23,13 +22,13 @@ import org.slf4j.LoggerFactory;
  * other binding gets a new instance from {@link PluginFactory#create}. Runs off the event loops.
  */
 public final class ChainCompiler {
-  private static final Logger LOG = LoggerFactory.getLogger(ChainCompiler.class);
 
   private final Vertx vertx;
   private final MeterRegistry meterRegistry;
   private final Path baseDir;
   private final GatewayStats stats;
   private final Map<String, CompiledChain> previous;
+  private final PluginFaults faults;
   private final List<Plugin> created = new ArrayList<>();
   private final Set<Plugin> reused = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -41,6 +40,7 @@ public final class ChainCompiler {
     this.baseDir = baseDir;
     this.stats = stats;
     this.previous = previous;
+    this.faults = new PluginFaults(meterRegistry);
   }
 
   /** The chain of {@code route}; a failing {@code create} propagates after the caller's cleanup. */
@@ -63,7 +63,7 @@ public final class ChainCompiler {
         created.add(plugins[i]);
       }
     }
-    return new CompiledChain(bindings, names, plugins);
+    return new CompiledChain(bindings, names, plugins, faults);
   }
 
   /** Plugins made by this compiler: they need {@link Plugin#warmUp()}, or a close on failure. */
@@ -87,9 +87,7 @@ public final class ChainCompiler {
 
   /** Closes what this compiler created, when the new snapshot is abandoned. */
   public void abandon() {
-    for (Plugin plugin : created) {
-      Closing.close(plugin, LOG);
-    }
+    PluginLifecycle.closeAll(created);
   }
 
   private static Plugin find(CompiledChain chain, PluginBinding binding) {
@@ -102,8 +100,16 @@ public final class ChainCompiler {
     return null;
   }
 
+  /** {@link PluginFactory#create}; anything it throws becomes an error naming the plugin and its jar. */
   private static <C extends Record> Plugin create(PluginFactory<C> factory, Record config, PluginContext context) {
-    Plugin plugin = factory.create(factory.configType().cast(config), context);
+    Plugin plugin;
+    try {
+      plugin = factory.create(factory.configType().cast(config), context);
+    } catch (Throwable t) {
+      PluginFaults.rethrowIfFatal(t);
+      throw new IllegalStateException("route " + context.routeName() + ": plugin " + factory.name() + " ("
+          + PluginJarLoader.originOf(factory) + ") failed to create its instance: " + t, t);
+    }
     if (plugin == null) {
       throw new IllegalStateException("plugin " + factory.name() + " created no instance for route " + context.routeName());
     }

@@ -8,8 +8,6 @@ import io.portico.spi.Reply;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs one exchange through its route's chain: {@code onRequest} in order until a {@link Reply} or
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * pending future completed and the runner resumed) into one array of longs per exchange.
  */
 public final class ChainRunner {
-  private static final Logger LOG = LoggerFactory.getLogger(ChainRunner.class);
   private static final long[] NO_TIMES = new long[0];
 
   /** What the exchange does between and after phases. Called on the exchange's event loop. */
@@ -47,6 +44,15 @@ public final class ChainRunner {
 
     /** Runs {@code task} on the exchange's event loop, now if already there. */
     void onLoop(Runnable task);
+
+    /**
+     * How long a phase may wait on its future before it counts as failed (0: no limit), so that a
+     * plugin whose future never completes (an {@link Error} thrown in a callback of its own, say)
+     * cannot hang the exchange.
+     */
+    default long phaseTimeoutMillis() {
+      return 0;
+    }
   }
 
   private final CompiledChain chain;
@@ -58,6 +64,9 @@ public final class ChainRunner {
   /** The plugin whose phase waits on a future, or -1; its clock started at {@link #pendingSince}. */
   private int pending = -1;
   private long pendingSince;
+  /** Counts waits on pending phases; a completion or deadline of an earlier wait is stale. */
+  private int waits;
+  private long deadlineTimer = -1;
 
   public ChainRunner(CompiledChain chain, Exchange exchange, Listener listener) {
     this.chain = chain;
@@ -99,10 +108,12 @@ public final class ChainRunner {
   /** Calls {@code onComplete} in reverse over the plugins whose {@code onRequest} ran. */
   public void complete(ExchangeLog log) {
     for (int i = requestRan - 1; i >= 0; i--) {
+      Plugin plugin = chain.plugin(i);
       try {
-        chain.plugin(i).onComplete(log);
-      } catch (RuntimeException e) {
-        LOG.warn("route {}: plugin {} threw in onComplete", exchange.routeName(), chain.pluginName(i), e);
+        plugin.onComplete(log);
+      } catch (Throwable t) { // an Error too: the other plugins still complete
+        PluginFaults.rethrowIfFatal(t);
+        chain.faults().report(chain.pluginName(i), plugin, "onComplete", t);
       }
     }
   }
@@ -120,7 +131,12 @@ public final class ChainRunner {
       if (pending == i) { // the future was not complete when invoke clocked it
         int next = i + 1;
         int index = i;
-        decision.onComplete(ar -> listener.onLoop(() -> resumeRequest(ar, index, next)));
+        int wait = await(index, true);
+        decision.onComplete(ar -> listener.onLoop(() -> {
+          if (settled(wait)) {
+            resumeRequest(ar, index, next);
+          }
+        }));
         return;
       }
       if (!settle(decision, i, true)) {
@@ -152,7 +168,12 @@ public final class ChainRunner {
       if (pending == i) { // the future was not complete when invoke clocked it
         int next = i - 1;
         int index = i;
-        decision.onComplete(ar -> listener.onLoop(() -> resumeResponse(ar, index, next)));
+        int wait = await(index, false);
+        decision.onComplete(ar -> listener.onLoop(() -> {
+          if (settled(wait)) {
+            resumeResponse(ar, index, next);
+          }
+        }));
         return;
       }
       if (!settle(decision, i, false)) {
@@ -190,11 +211,42 @@ public final class ChainRunner {
         pendingSince = start;
       }
       return decision;
-    } catch (RuntimeException e) {
+    } catch (Throwable t) { // an Error too (a plugin built against another API): the exchange still gets its answer
+      PluginFaults.rethrowIfFatal(t);
       nanos[index] += System.nanoTime() - start;
-      fail(e, index, request);
+      fail(t, index, request);
       return null;
     }
+  }
+
+  /** Starts waiting on the pending phase of plugin {@code index}, with its deadline if any. */
+  private int await(int index, boolean request) {
+    int wait = ++waits;
+    long timeout = listener.phaseTimeoutMillis();
+    if (timeout > 0 && exchange.context() != null) {
+      deadlineTimer = exchange.context().owner().setTimer(timeout, id -> listener.onLoop(() -> {
+        if (wait != waits || listener.finished()) {
+          return;
+        }
+        waits++; // a late completion of the phase is ignored
+        deadlineTimer = -1;
+        endPending();
+        fail(new java.util.concurrent.TimeoutException("no decision within " + timeout + " ms"), index, request);
+      }));
+    }
+    return wait;
+  }
+
+  /** Whether the completion of wait {@code wait} is current (its deadline did not pass); stops the deadline. */
+  private boolean settled(int wait) {
+    if (wait != waits) {
+      return false;
+    }
+    if (deadlineTimer >= 0) {
+      exchange.context().owner().cancelTimer(deadlineTimer);
+      deadlineTimer = -1;
+    }
+    return true;
   }
 
   private void endPending() {
@@ -225,10 +277,13 @@ public final class ChainRunner {
   }
 
   private void fail(Throwable cause, int index, boolean request) {
-    if (!(cause instanceof io.portico.spi.BodyTooLargeException)) {
-      LOG.warn("route {}: plugin {} failed in {}", exchange.routeName(), chain.pluginName(index),
-          request ? "onRequest" : "onResponse", cause);
+    if (cause instanceof io.portico.spi.BodyTooLargeException) {
+      listener.phaseFailed(cause); // the client's body, not the plugin, is at fault: 413
+      return;
     }
-    listener.phaseFailed(cause);
+    String phase = request ? "onRequest" : "onResponse";
+    Plugin plugin = chain.plugin(index);
+    chain.faults().report(chain.pluginName(index), plugin, phase, cause);
+    listener.phaseFailed(PluginFailure.of(chain.pluginName(index), plugin, phase, cause));
   }
 }

@@ -13,20 +13,30 @@ import java.util.function.Supplier;
 public final class InterceptorChain {
   private InterceptorChain() {}
 
-  /** The call through {@code interceptors}; {@code call} itself when there are none. */
-  public static Future<UpstreamResponse> run(UpstreamInterceptor[] interceptors, Exchange exchange,
+  /** The call through the chain's interceptors; {@code call} itself when there are none. */
+  public static Future<UpstreamResponse> run(CompiledChain chain, Exchange exchange,
       Supplier<Future<UpstreamResponse>> call) {
-    return interceptors.length == 0 ? call.get() : from(interceptors, 0, exchange, call);
+    return chain.interceptors().length == 0 ? call.get() : from(chain, 0, exchange, call);
   }
 
-  private static Future<UpstreamResponse> from(UpstreamInterceptor[] interceptors, int index, Exchange exchange,
+  private static Future<UpstreamResponse> from(CompiledChain chain, int index, Exchange exchange,
       Supplier<Future<UpstreamResponse>> call) {
+    UpstreamInterceptor[] interceptors = chain.interceptors();
+    UpstreamInterceptor interceptor = interceptors[index];
+    Throwable failure;
     try {
-      Future<UpstreamResponse> response = interceptors[index].intercept(exchange,
-          index + 1 == interceptors.length ? call : () -> from(interceptors, index + 1, exchange, call));
-      return response != null ? response : Future.failedFuture(new IllegalStateException("interceptor returned null"));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+      Future<UpstreamResponse> response = interceptor.intercept(exchange,
+          index + 1 == interceptors.length ? call : () -> from(chain, index + 1, exchange, call));
+      if (response != null) {
+        return response;
+      }
+      failure = new IllegalStateException("interceptor returned null");
+    } catch (Throwable t) { // an Error too: the exchange must still get its answer
+      PluginFaults.rethrowIfFatal(t);
+      failure = t;
     }
+    PluginFailure named = PluginFailure.of(chain.interceptorName(index), interceptor, "intercept", failure);
+    chain.faults().report(named.plugin(), interceptor, "intercept", failure);
+    return Future.failedFuture(named);
   }
 }

@@ -1,22 +1,15 @@
 package io.portico.chain;
 
-import io.portico.GatewaySnapshot;
+import io.portico.plugin.PluginCalls;
 import io.portico.spi.Plugin;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Warms up and closes plugins, many at a time. */
 public final class PluginLifecycle {
-  private static final Logger LOG = LoggerFactory.getLogger(PluginLifecycle.class);
-
   private PluginLifecycle() {}
 
   /**
@@ -34,8 +27,9 @@ public final class PluginLifecycle {
         try {
           Future<Void> warm = plugin.warmUp();
           warming.add(warm != null ? warm : Future.succeededFuture());
-        } catch (RuntimeException e) {
-          warming.add(Future.failedFuture(e));
+        } catch (Throwable t) {
+          PluginCalls.rethrowIfFatal(t);
+          warming.add(Future.failedFuture(t));
         }
       }
       Future.all(warming).<Void>mapEmpty().onComplete(done);
@@ -43,29 +37,18 @@ public final class PluginLifecycle {
     return done.future();
   }
 
-  /** Closes each plugin once, logging failures; completes when all are closed. */
+  /**
+   * Closes each plugin, logging a throw or a failed future without stopping the others; completes
+   * when all are closed. The one way the gateway closes plugins.
+   */
   public static Future<Void> closeAll(List<Plugin> plugins) {
     if (plugins.isEmpty()) {
       return Future.succeededFuture();
     }
     List<Future<Void>> closing = new ArrayList<>(plugins.size());
     for (Plugin plugin : plugins) {
-      closing.add(Closing.close(plugin, LOG));
+      closing.add(PluginCalls.close("plugin " + plugin, plugin, plugin::close));
     }
     return Future.join(closing).mapEmpty();
-  }
-
-  /** Every distinct plugin of a snapshot. */
-  public static List<Plugin> of(GatewaySnapshot snapshot) {
-    List<Plugin> all = new ArrayList<>();
-    Set<Plugin> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (GatewaySnapshot.RouteView route : snapshot.routes()) {
-      for (GatewaySnapshot.PluginView view : route.plugins()) {
-        if (seen.add(view.plugin())) {
-          all.add(view.plugin());
-        }
-      }
-    }
-    return all;
   }
 }

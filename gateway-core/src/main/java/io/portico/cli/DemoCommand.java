@@ -2,6 +2,8 @@ package io.portico.cli;
 
 import io.portico.PorticoServer;
 import io.portico.demo.EchoServer;
+import io.portico.spi.Args;
+import io.portico.spi.Command;
 import io.vertx.core.Future;
 import java.io.PrintStream;
 import java.nio.file.Path;

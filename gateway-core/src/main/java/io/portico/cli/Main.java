@@ -1,5 +1,6 @@
 package io.portico.cli;
 
+import io.portico.spi.Command;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,8 @@
 package io.portico.cli;
 
 import io.portico.PorticoServer;
+import io.portico.spi.Args;
+import io.portico.spi.Command;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

@@ -19,6 +19,18 @@ public sealed interface ConfigNode permits ConfigNode.Scalar, ConfigNode.Sequenc
 
   Origin origin();
 
+  /** How an error message names a node: {@code a mapping}, {@code a list} or the quoted scalar. */
+  static String describe(ConfigNode node) {
+    if (node instanceof Mapping) {
+      return "a mapping";
+    }
+    if (node instanceof Sequence) {
+      return "a list";
+    }
+    String value = ((Scalar) node).value();
+    return value == null ? "null" : "\"" + value + "\"";
+  }
+
   /** A scalar; {@code value} is {@code null} for an explicit null ({@code ~} or {@code null}). */
   record Scalar(String value, boolean quoted, Origin origin) implements ConfigNode {}
 

@@ -6,6 +6,10 @@ package io.portico.config;
  * HTTPRoutes, bound by the discovery-kubernetes module).
  */
 public record ConfigSettings(Boolean watch, ConfigNode etcd, ConfigNode kubernetes) {
+  /** The store types, as their blocks are named under {@code config:}. */
+  public static final String ETCD = "etcd";
+  public static final String KUBERNETES = "kubernetes";
+
   public ConfigSettings {
     watch = watch != null ? watch : Boolean.FALSE;
   }
@@ -13,8 +17,8 @@ public record ConfigSettings(Boolean watch, ConfigNode etcd, ConfigNode kubernet
   /** The block of the store of this type ({@code etcd}, {@code kubernetes}), or {@code null}. */
   public ConfigNode store(String type) {
     return switch (type) {
-      case StoreBinder.ETCD -> etcd;
-      case StoreBinder.KUBERNETES -> kubernetes;
+      case ETCD -> etcd;
+      case KUBERNETES -> kubernetes;
       default -> null;
     };
   }

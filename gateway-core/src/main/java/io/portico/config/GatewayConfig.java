@@ -39,7 +39,7 @@ public record GatewayConfig(
     listen = listen != null ? listen : new ListenConfig(null, null, null, null);
     admin = admin != null ? admin : new AdminConfig(null, null, null);
     config = config != null ? config : new ConfigSettings(null, null, null);
-    limits = limits != null ? limits : new LimitsConfig(null, null, null, null, null, null);
+    limits = limits != null ? limits : new LimitsConfig(null, null, null, null, null, null, null);
     drainTimeout = drainTimeout != null ? drainTimeout : Duration.ofSeconds(15);
   }
 }

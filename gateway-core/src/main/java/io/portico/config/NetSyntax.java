@@ -17,7 +17,7 @@ public final class NetSyntax {
   private NetSyntax() {}
 
   /** A lower-case DNS name ({@code api.example.com}) or a wildcard {@code *.example.com}. */
-  static boolean isHostPattern(String host) {
+  public static boolean isHostPattern(String host) {
     String name = host.startsWith("*.") ? host.substring(2) : host;
     if (name.isEmpty() || name.length() > 253 || name.endsWith(".")) {
       return false;
@@ -36,16 +36,16 @@ public final class NetSyntax {
     return TOKEN.matcher(name).matches();
   }
 
-  static boolean isHttpMethod(String method) {
+  public static boolean isHttpMethod(String method) {
     return METHODS.contains(method);
   }
 
-  static java.util.List<String> httpMethods() {
+  public static java.util.List<String> httpMethods() {
     return METHODS.stream().sorted().toList();
   }
 
   /** An IPv4 or IPv6 address, optionally with a prefix length: {@code 10.0.0.0/8}, {@code ::1}. */
-  static boolean isCidr(String text) {
+  public static boolean isCidr(String text) {
     int slash = text.indexOf('/');
     String address = slash < 0 ? text : text.substring(0, slash);
     int maxPrefix;

@@ -26,6 +26,7 @@ import java.util.Map;
  * @param timeout per-route deadline for the upstream answer head (504 beyond), default 30s
  * @param maxBodySize request body limit in bytes (413 beyond)
  * @param plugins route plugins keyed by name; {@code false} disables a global plugin
+ * @param websocket settings of the route's WebSocket tunnels, {@code null} for the defaults
  */
 public record RouteConfig(
     String name,
@@ -40,7 +41,8 @@ public record RouteConfig(
     Duration timeout,
     RetryConfig retries,
     Long maxBodySize,
-    Map<String, ConfigNode> plugins) {
+    Map<String, ConfigNode> plugins,
+    WebSocketConfig websocket) {
   public RouteConfig {
     match = match != null ? match : new MatchConfig(null, null, null, null, null, null, null);
     priority = priority != null ? priority : 0;
@@ -53,7 +55,8 @@ public record RouteConfig(
   /** A route to a single upstream, without split, canary or mirror. */
   public RouteConfig(String name, MatchConfig match, Integer priority, String upstream, Boolean stripPrefix,
       String rewrite, Duration timeout, RetryConfig retries, Long maxBodySize, Map<String, ConfigNode> plugins) {
-    this(name, match, priority, upstream, null, null, null, stripPrefix, rewrite, timeout, retries, maxBodySize, plugins);
+    this(name, match, priority, upstream, null, null, null, stripPrefix, rewrite, timeout, retries, maxBodySize, plugins,
+        null);
   }
 
   /** The upstream requests go to when no canary rule matches: {@code upstream}, else the first of {@code split}. */

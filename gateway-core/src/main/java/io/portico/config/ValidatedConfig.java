@@ -50,12 +50,6 @@ public record ValidatedConfig(
     this(gateway, routePlugins, version, source, baseDir, Map.of());
   }
 
-  /** The same config under another version and source; a revision that was the version follows it. */
-  public ValidatedConfig withVersion(String newVersion, String newSource) {
-    String keptRevision = revision.equals(version) ? null : revision;
-    return new ValidatedConfig(gateway, routePlugins, newVersion, newSource, baseDir, upstreamDiscovery, keptRevision, rejected);
-  }
-
   /** The same config built from a store at {@code newRevision}, leaving out {@code leftOut}. */
   public ValidatedConfig withRevision(String newRevision, List<RejectedEntry> leftOut) {
     return new ValidatedConfig(gateway, routePlugins, version, source, baseDir, upstreamDiscovery, newRevision, leftOut);

@@ -11,7 +11,7 @@
  *       {@link io.portico.config.ValidatedConfig} or a {@link io.portico.config.ConfigException}
  *       holding every error as {@code file:line path: message}.
  *   <li>{@link io.portico.config.ConfigWatcher} reports edits of the files off the event loops;
- *       {@link io.portico.config.ConfigValidateCommand} is {@code portico validate}.
+ *       {@code portico validate} is {@code io.portico.cli.ValidateCommand}.
  * </ul>
  */
 package io.portico.config;

@@ -1,5 +1,6 @@
 package io.portico.endpoint;
 
+import io.portico.plugin.PluginCalls;
 import io.portico.spi.EndpointSnapshot;
 import io.portico.spi.EndpointSource;
 import io.vertx.core.Future;
@@ -30,12 +31,14 @@ public final class DiscoveredEndpoints {
 
   /** Starts the source; its reports go to the subscribers. */
   public void start() {
-    source.start(snapshot -> {
+    Consumer<EndpointSnapshot> report = snapshot -> {
       latest = snapshot;
       log.debug("upstream {}: {} endpoints from {} (version {})", key.upstream(), snapshot.endpoints().size(),
           key.type(), snapshot.version());
       subscribers.forEach(s -> s.accept(snapshot));
-    });
+    };
+    PluginCalls.quietly("discovery " + key.type() + " of upstream " + key.upstream() + ": start", source,
+        () -> source.start(report));
   }
 
   /** Adds a subscriber and hands it the latest snapshot at once. */
@@ -48,16 +51,12 @@ public final class DiscoveredEndpoints {
     subscribers.remove(subscriber);
   }
 
-  public EndpointSnapshot latest() {
-    return latest;
-  }
-
   public DiscoveryKey key() {
     return key;
   }
 
   public Future<Void> close() {
     subscribers.clear();
-    return source.close();
+    return PluginCalls.close("discovery " + key.type() + " of upstream " + key.upstream(), source, source::close);
   }
 }

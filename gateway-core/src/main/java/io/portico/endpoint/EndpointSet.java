@@ -2,7 +2,6 @@ package io.portico.endpoint;
 
 import io.portico.balance.Balancer;
 import io.portico.balance.BalancerFactory;
-import io.portico.health.EndpointState;
 import io.portico.spi.Endpoint;
 import io.portico.spi.Exchange;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.portico.health;
 
 import io.portico.config.HealthCheckConfig;
+import io.portico.endpoint.EndpointState;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;

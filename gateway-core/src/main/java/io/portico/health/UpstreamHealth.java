@@ -6,6 +6,7 @@ import io.portico.balance.BalancerFactory;
 import io.portico.config.OutlierConfig;
 import io.portico.config.UpstreamConfig;
 import io.portico.endpoint.EndpointSet;
+import io.portico.endpoint.EndpointState;
 import io.portico.spi.Endpoint;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;

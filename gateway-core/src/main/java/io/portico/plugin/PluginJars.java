@@ -6,8 +6,6 @@ import io.portico.spi.PluginApi;
 import io.portico.spi.PluginFactory;
 import java.io.IOException;
 import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,10 +50,13 @@ public final class PluginJars {
     ServiceLoader.load(EndpointSourceFactory.class, parent).forEach(f -> sources.add((EndpointSourceFactory<?, ?>) f));
     List<ConfigStoreFactory<?>> stores = new ArrayList<>();
     ServiceLoader.load(ConfigStoreFactory.class, parent).forEach(f -> stores.add((ConfigStoreFactory<?>) f));
-    for (Path jar : jars(dir)) {
-      URLClassLoader loader = loaderFor(jar, parent);
+    for (Path found : jars(dir)) {
+      Path jar = found.toAbsolutePath(); // every message names the full path
+      PluginJarLoader loader = loaderFor(jar, parent);
+      int declared = plugins.size() + sources.size() + stores.size();
       try {
-        checkApiVersion(jar);
+        loader.apiVersion(checkApiVersion(jar));
+        checkLinks(jar, parent);
         for (ServiceLoader.Provider<PluginFactory> provider : ServiceLoader.load(PluginFactory.class, loader).stream().toList()) {
           if (provider.type().getClassLoader() == loader) {
             PluginFactory<?> factory = provider.get();
@@ -79,9 +80,15 @@ public final class PluginJars {
       } catch (RuntimeException e) {
         throw new IllegalStateException(jar + ": " + e.getMessage(), e);
       }
-      log.info("loaded plugin jar {}", jar);
+      declared = plugins.size() + sources.size() + stores.size() - declared;
+      if (declared == 0) {
+        log.warn("plugin jar {} declares no plugin, discovery type or config store (no META-INF/services entry "
+            + "for io.portico.spi.PluginFactory, EndpointSourceFactory or ConfigStoreFactory)", jar);
+      } else {
+        log.info("loaded plugin jar {}", jar);
+      }
     }
-    return PluginRegistry.of(plugins, sources, stores);
+    return PluginRegistry.of(plugins, sources, stores).searched(dir);
   }
 
   private static void add(List<PluginFactory<?>> plugins, Map<String, String> origins, PluginFactory<?> factory, String origin) {
@@ -103,28 +110,50 @@ public final class PluginJars {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot list plugins-dir " + dir + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot list plugins-dir " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
     }
   }
 
-  private static URLClassLoader loaderFor(Path jar, ClassLoader parent) {
+  private static PluginJarLoader loaderFor(Path jar, ClassLoader parent) {
     try {
-      return new URLClassLoader("plugin:" + jar.getFileName(), new URL[] {jar.toUri().toURL()}, parent);
+      return new PluginJarLoader(jar, parent);
     } catch (MalformedURLException e) {
       throw new IllegalStateException(jar + ": " + e.getMessage(), e);
     }
   }
 
-  static void checkApiVersion(Path jar) {
+  /** The jar's declared plugin API version ({@code null}: none, with a warning); refuses an incompatible one. */
+  static String checkApiVersion(Path jar) {
     String declared;
     try (JarFile file = new JarFile(jar.toFile())) {
       declared = file.getManifest() == null ? null : file.getManifest().getMainAttributes().getValue(API_ATTRIBUTE);
     } catch (IOException e) {
       throw new IllegalStateException("not a readable jar: " + e.getMessage(), e);
     }
-    if (declared != null && !compatible(declared.trim(), PluginApi.VERSION)) {
+    if (declared == null) {
+      log.warn("{}: no {} entry in its manifest, so its plugin API version cannot be checked; "
+          + "add it to the jar's manifest (see docs/plugins.md)", jar, API_ATTRIBUTE);
+    } else if (!compatible(declared.trim(), PluginApi.VERSION)) {
       throw new IllegalStateException("built against plugin API " + declared.trim()
           + ", but this gateway provides " + PluginApi.VERSION);
+    }
+    return declared == null ? null : declared.trim();
+  }
+
+  /**
+   * Refuses a jar whose classes use a class, method or field of the plugin API (or Vert.x) that
+   * the running gateway lacks: it would fail with a {@link LinkageError} at its first request.
+   */
+  static void checkLinks(Path jar, ClassLoader gateway) {
+    List<String> missing;
+    try {
+      missing = ApiLinkCheck.unresolved(jar, gateway);
+    } catch (IOException e) {
+      throw new IllegalStateException("not a readable jar: " + e.getMessage(), e);
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("uses what this gateway (plugin API " + PluginApi.VERSION
+          + ") does not have, built against a newer API? missing: " + String.join(", ", missing));
     }
   }
 

@@ -3,6 +3,7 @@ package io.portico.plugin;
 import io.portico.spi.ConfigStoreFactory;
 import io.portico.spi.EndpointSourceFactory;
 import io.portico.spi.PluginFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -41,12 +42,24 @@ public final class PluginRegistry {
   private final Map<String, PluginFactory<?>> plugins;
   private final Map<String, EndpointSourceFactory<?, ?>> endpointSources;
   private final Map<String, ConfigStoreFactory<?>> configStores;
+  private final Path searched;
 
   private PluginRegistry(Map<String, PluginFactory<?>> plugins, Map<String, EndpointSourceFactory<?, ?>> endpointSources,
-      Map<String, ConfigStoreFactory<?>> configStores) {
+      Map<String, ConfigStoreFactory<?>> configStores, Path searched) {
     this.plugins = Collections.unmodifiableMap(plugins);
     this.endpointSources = Collections.unmodifiableMap(endpointSources);
     this.configStores = Collections.unmodifiableMap(configStores);
+    this.searched = searched;
+  }
+
+  /** This registry, noting the {@code plugins-dir} its drop-in jars were looked for in. */
+  public PluginRegistry searched(Path pluginsDir) {
+    return new PluginRegistry(plugins, endpointSources, configStores, pluginsDir == null ? null : pluginsDir.toAbsolutePath());
+  }
+
+  /** The {@code plugins-dir} searched for drop-in jars (absolute), if any was. */
+  public Optional<Path> searchedDir() {
+    return Optional.ofNullable(searched);
   }
 
   /** The factories declared in {@code META-INF/services} visible to {@code loader}. */
@@ -94,7 +107,7 @@ public final class PluginRegistry {
       throw new IllegalStateException(String.join("; ", problems));
     }
     LOG.debug("plugins {}, discovery types {}, config stores {}", byName.keySet(), byType.keySet(), stores.keySet());
-    return new PluginRegistry(byName, byType, stores);
+    return new PluginRegistry(byName, byType, stores, null);
   }
 
   /**
@@ -106,7 +119,7 @@ public final class PluginRegistry {
   public PluginRegistry withEndpointSource(EndpointSourceFactory<?, ?> factory) {
     List<EndpointSourceFactory<?, ?>> sources = new ArrayList<>(endpointSources.values());
     sources.add(factory);
-    return of(plugins.values(), sources, configStores.values());
+    return of(plugins.values(), sources, configStores.values()).searched(searched);
   }
 
   private static <F> Map<String, F> index(Collection<? extends F> factories, Function<F, String> name, String kind, List<String> problems) {
@@ -139,11 +152,6 @@ public final class PluginRegistry {
   /** The config store of {@code type} ({@code etcd}). */
   public Optional<ConfigStoreFactory<?>> configStore(String type) {
     return Optional.ofNullable(configStores.get(type));
-  }
-
-  /** Config store types, sorted. */
-  public Set<String> configStoreTypes() {
-    return configStores.keySet();
   }
 
   /** Every plugin factory, in chain order. */

@@ -1,6 +1,6 @@
 package io.portico.registry;
 
-import io.portico.config.Durations;
+import io.portico.config.bind.Durations;
 import io.portico.config.HostPort;
 import io.portico.spi.Endpoint;
 import io.vertx.core.json.JsonObject;

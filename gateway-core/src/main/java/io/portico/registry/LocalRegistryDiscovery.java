@@ -1,6 +1,6 @@
 package io.portico.registry;
 
-import io.portico.config.ConfigLoader;
+import io.portico.config.load.ConfigLoader;
 import io.portico.spi.ConfigErrors;
 import io.portico.spi.EndpointSource;
 import io.portico.spi.EndpointSourceFactory;

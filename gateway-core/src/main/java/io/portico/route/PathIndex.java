@@ -14,16 +14,16 @@ import java.util.regex.Matcher;
  * routes.
  */
 final class PathIndex<T> {
-  private final Map<String, CompiledRoute<T>[]> exact;
+  private final Map<String, RouteMatcher<T>[]> exact;
   private final PrefixTable<T> prefixes;
-  private final CompiledRoute<T>[] scanned;
+  private final RouteMatcher<T>[] scanned;
 
   @SuppressWarnings("unchecked")
-  PathIndex(List<CompiledRoute<T>> routes) {
-    Map<String, List<CompiledRoute<T>>> exactLists = new HashMap<>();
-    Map<String, List<CompiledRoute<T>>> prefixLists = new LinkedHashMap<>();
-    List<CompiledRoute<T>> rest = new ArrayList<>();
-    for (CompiledRoute<T> route : routes) {
+  PathIndex(List<RouteMatcher<T>> routes) {
+    Map<String, List<RouteMatcher<T>>> exactLists = new HashMap<>();
+    Map<String, List<RouteMatcher<T>>> prefixLists = new LinkedHashMap<>();
+    List<RouteMatcher<T>> rest = new ArrayList<>();
+    for (RouteMatcher<T> route : routes) {
       switch (route.kind) {
         case EXACT -> exactLists.computeIfAbsent(route.path, p -> new ArrayList<>()).add(route);
         case PREFIX -> prefixLists.computeIfAbsent(route.path, p -> new ArrayList<>()).add(route);
@@ -31,9 +31,9 @@ final class PathIndex<T> {
       }
     }
     exact = new HashMap<>();
-    exactLists.forEach((path, list) -> exact.put(path, list.toArray(new CompiledRoute[0])));
+    exactLists.forEach((path, list) -> exact.put(path, list.toArray(new RouteMatcher[0])));
     prefixes = new PrefixTable<>(prefixLists);
-    scanned = rest.toArray(new CompiledRoute[0]);
+    scanned = rest.toArray(new RouteMatcher[0]);
   }
 
   /** The best of this index's routes for the request, or {@code best} when none beats it. */
@@ -55,7 +55,7 @@ final class PathIndex<T> {
     if (path.charAt(path.length() - 1) != '/') {
       best = consider(prefixes.find(path, path.length(), hash), request, null, best);
     }
-    for (CompiledRoute<T> route : scanned) {
+    for (RouteMatcher<T> route : scanned) {
       if (best != null && !route.rank().beats(best.route().rank())) {
         continue;
       }
@@ -71,11 +71,11 @@ final class PathIndex<T> {
     return best;
   }
 
-  private static <T> Candidate<T> consider(CompiledRoute<T>[] routes, RouteRequest request, Matcher m, Candidate<T> best) {
+  private static <T> Candidate<T> consider(RouteMatcher<T>[] routes, RouteRequest request, Matcher m, Candidate<T> best) {
     if (routes == null) {
       return best;
     }
-    for (CompiledRoute<T> route : routes) {
+    for (RouteMatcher<T> route : routes) {
       if ((best == null || route.rank().beats(best.route().rank())) && route.predicatesMatch(request)) {
         best = new Candidate<>(route, m);
       }
@@ -84,5 +84,5 @@ final class PathIndex<T> {
   }
 
   /** A route that matched, with the regex match when it was a regex route. */
-  record Candidate<T>(CompiledRoute<T> route, Matcher match) {}
+  record Candidate<T>(RouteMatcher<T> route, Matcher match) {}
 }

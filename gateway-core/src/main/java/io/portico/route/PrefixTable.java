@@ -13,7 +13,7 @@ final class PrefixTable<T> {
   private final Object[] values;
   private final int mask;
 
-  PrefixTable(Map<String, List<CompiledRoute<T>>> byPrefix) {
+  PrefixTable(Map<String, List<RouteMatcher<T>>> byPrefix) {
     int capacity = Integer.highestOneBit(Math.max(4, byPrefix.size() * 2) - 1) << 1;
     keys = new String[capacity];
     values = new Object[capacity];
@@ -24,18 +24,18 @@ final class PrefixTable<T> {
         slot = (slot + 1) & mask;
       }
       keys[slot] = prefix;
-      values[slot] = routes.toArray(new CompiledRoute<?>[0]);
+      values[slot] = routes.toArray(new RouteMatcher<?>[0]);
     });
   }
 
   /** The routes whose prefix is {@code path[0, length)}, given that region's hash, or null. */
   @SuppressWarnings("unchecked")
-  CompiledRoute<T>[] find(String path, int length, int hash) {
+  RouteMatcher<T>[] find(String path, int length, int hash) {
     int slot = spread(hash) & mask;
     String key;
     while ((key = keys[slot]) != null) {
       if (key.length() == length && key.hashCode() == hash && path.regionMatches(0, key, 0, length)) {
-        return (CompiledRoute<T>[]) values[slot];
+        return (RouteMatcher<T>[]) values[slot];
       }
       slot = (slot + 1) & mask;
     }

@@ -36,29 +36,29 @@ public final class RouteTable<T> {
    * @throws IllegalArgumentException when a path regex does not compile or a method is unknown
    */
   public static <T> RouteTable<T> compile(List<RouteEntry<T>> entries) {
-    Map<String, List<CompiledRoute<T>>> exact = new HashMap<>();
-    Map<String, List<CompiledRoute<T>>> wildcard = new HashMap<>();
-    List<CompiledRoute<T>> any = new ArrayList<>();
+    Map<String, List<RouteMatcher<T>>> exact = new HashMap<>();
+    Map<String, List<RouteMatcher<T>>> wildcard = new HashMap<>();
+    List<RouteMatcher<T>> any = new ArrayList<>();
     for (int order = 0; order < entries.size(); order++) {
       RouteEntry<T> entry = entries.get(order);
       List<String> hosts = entry.config().match().hosts();
       if (hosts.isEmpty()) {
-        any.add(new CompiledRoute<>(entry, HOST_ANY, order));
+        any.add(new RouteMatcher<>(entry, HOST_ANY, order));
       }
       for (String host : hosts) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.startsWith("*.")) {
           String suffix = h.substring(1); // ".example.com"
-          wildcard.computeIfAbsent(suffix, s -> new ArrayList<>()).add(new CompiledRoute<>(entry, suffix.length(), order));
+          wildcard.computeIfAbsent(suffix, s -> new ArrayList<>()).add(new RouteMatcher<>(entry, suffix.length(), order));
         } else {
-          exact.computeIfAbsent(h, s -> new ArrayList<>()).add(new CompiledRoute<>(entry, HOST_EXACT, order));
+          exact.computeIfAbsent(h, s -> new ArrayList<>()).add(new RouteMatcher<>(entry, HOST_EXACT, order));
         }
       }
     }
     return new RouteTable<>(index(exact), index(wildcard), new PathIndex<>(any), entries.size());
   }
 
-  private static <T> Map<String, PathIndex<T>> index(Map<String, List<CompiledRoute<T>>> byHost) {
+  private static <T> Map<String, PathIndex<T>> index(Map<String, List<RouteMatcher<T>>> byHost) {
     Map<String, PathIndex<T>> indexed = new HashMap<>();
     byHost.forEach((host, routes) -> indexed.put(host, new PathIndex<>(routes)));
     return indexed;
@@ -86,7 +86,7 @@ public final class RouteTable<T> {
     if (best == null) {
       return null;
     }
-    CompiledRoute<T> route = best.route();
+    RouteMatcher<T> route = best.route();
     return new RouteMatch<>(route.target, route.upstreamPath(request.path(), best.match()));
   }
 

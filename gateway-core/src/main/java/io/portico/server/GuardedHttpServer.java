@@ -2,7 +2,11 @@ package io.portico.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.portico.runtime.ListenerLimits;
+import io.portico.server.framing.Http2FieldGuard;
+import io.portico.server.framing.RequestFramingGuard;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.HttpServerImpl;
@@ -30,6 +34,9 @@ import java.util.concurrent.atomic.LongAdder;
  * happens right after the handshake and before any request byte is decoded (ALPN tells HTTP/1
  * from HTTP/2 up front, so no request is decoded before the connection handler runs).
  *
+ * <p>The connection handler (Vert.x calls it for an HTTP/2 connection once the client's SETTINGS
+ * arrived, before any stream) puts {@link Http2FieldGuard} on every HTTP/2 connection.
+ *
  * <p>The same two hooks count the open client connections: per TCP channel, from accept (with TLS:
  * from the end of the handshake) to its close, so an h2c upgrade or an HTTP/2 connection with many
  * streams counts once.
@@ -49,11 +56,21 @@ final class GuardedHttpServer {
           if (base.channel().pipeline().get("httpDecoder") != null) {
             base.channel().pipeline().addBefore("httpDecoder", GUARD, new RequestFramingGuard(limits));
           }
+          Http2FieldGuard.install(base.channel());
         }
       });
       return server;
     }
-    return new HttpServerImpl(new GuardingVertx((VertxInternal) vertx, limits, open), options);
+    HttpServer server = new HttpServerImpl(new GuardingVertx((VertxInternal) vertx, limits, open), options);
+    server.connectionHandler(GuardedHttpServer::guardHttp2);
+    return server;
+  }
+
+  /** HTTP/2 connections (with prior knowledge or after an upgrade) get their field checks. */
+  private static void guardHttp2(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base) {
+      Http2FieldGuard.install(base.channel());
+    }
   }
 
   private static void count(Channel channel, LongAdder open) {

@@ -1,6 +1,11 @@
 package io.portico.server;
 
+import io.portico.exchange.Loop;
+import io.portico.exchange.RequestDispatcher;
+import io.portico.runtime.GatewayRuntime;
+import io.portico.upstream.Deadlines;
 import io.portico.upstream.UpstreamClients;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -26,15 +31,15 @@ public final class ListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    clients = new UpstreamClients(vertx, ((ContextInternal) context).nettyEventLoop(),
-        runtime.stats().upstreamConnectionCount());
-    Loop loop = new Loop(index, context, clients, runtime);
+    EventLoop eventLoop = ((ContextInternal) context).nettyEventLoop();
+    clients = new UpstreamClients(vertx, eventLoop, runtime.stats().upstreamConnectionCount());
+    Loop loop = new Loop(index, context, clients, new Deadlines(eventLoop), runtime);
     RequestDispatcher dispatcher = new RequestDispatcher(loop);
     server = GuardedHttpServer.create(vertx,
         ServerOptionsFactory.create(runtime.listen(), runtime.bindPort(), runtime.snapshot().config().gateway().limits(),
             runtime.snapshot().config().baseDir()),
         runtime.limits(), runtime.stats().clientConnections());
-    server.requestHandler(dispatcher::handle).invalidRequestHandler(dispatcher::handleInvalid);
+    server.requestHandler(dispatcher::handle).invalidRequestHandler(new RefusedRequests(loop)::handle);
     return server.listen();
   }
 
@@ -50,9 +55,11 @@ public final class ListenerVerticle extends VerticleBase {
 
   /**
    * Stops accepting and lets open exchanges finish for up to {@code drain}: idle connections close
-   * at once, busy ones after their current answer, HTTP/2 ones with a GOAWAY.
+   * at once, busy ones after their current answer, HTTP/2 ones with a GOAWAY, WebSocket tunnels
+   * with a close frame 1001.
    */
   public Future<Void> shutdown(Duration drain) {
+    runtime.webSockets().drain(drain); // open tunnels get a close frame 1001 at the end of the drain
     return server.shutdown(drain.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -1,6 +1,7 @@
 package io.portico.server;
 
 import io.portico.config.TlsConfig;
+import io.portico.runtime.GatewayRuntime;
 import io.portico.tls.PemFiles;
 import io.portico.tls.WatchedTls;
 import io.portico.upstream.Upstream;

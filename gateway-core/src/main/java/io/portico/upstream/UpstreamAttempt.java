@@ -36,8 +36,7 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
   private final ConnectionPool pool;
   private io.netty.handler.codec.http.HttpMethod method;
   private String uri;
-  private HostAndPort authority;
-  private UpstreamHeaders headers;
+  private MultiMap headers;
   private RequestBody body;
   private UpstreamConnection connection;
   private ProxiedResponse response;
@@ -72,9 +71,17 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
     this.context = (ContextInternal) context;
     this.method = io.netty.handler.codec.http.HttpMethod.valueOf(method.name());
     this.uri = uri;
-    this.authority = authority;
-    this.headers = headers;
     this.body = body;
+    this.headers = HeadersMultiMap.httpHeaders(UpstreamChannelInitializer.NO_CHECK);
+    headers.writeTo(this.headers);
+    this.headers.set("host", authority != null ? authority.toString() : address);
+    String unsafe = FieldSyntax.firstUnsafe((HeadersMultiMap) this.headers);
+    if (unsafe != null) {
+      // whatever set it (a client through a gap in the checks, a plugin), it is never written
+      done = true;
+      settle(null, UnsafeHeaderException.inRequest(unsafe));
+      return result.future();
+    }
     if (timeoutMillis > 0) {
       deadlines.arm(this, timeoutMillis);
     }
@@ -100,10 +107,7 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
     }
     connection = acquired;
     acquired.start(this);
-    MultiMap map = HeadersMultiMap.httpHeaders(UpstreamChannelInitializer.NO_CHECK);
-    headers.writeTo(map);
-    map.set("host", authority != null ? authority.toString() : address);
-    HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri, (HeadersMultiMap) map);
+    HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri, (HeadersMultiMap) headers);
     body.send(acquired, head);
   }
 
@@ -114,6 +118,19 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
 
   @Override
   public void head(HttpResponse head) {
+    String unsafe = FieldSyntax.firstUnsafe(head.headers());
+    if (unsafe != null) {
+      // an answer head that could split on the client's connection: never relayed, and the
+      // connection it came on is not trusted again
+      done = true;
+      UpstreamConnection broken = connection;
+      connection = null;
+      if (broken != null) {
+        broken.abort();
+      }
+      settle(null, UnsafeHeaderException.inAnswer(address, unsafe));
+      return;
+    }
     response = new ProxiedResponse(head, address, this);
     settle(response, null);
   }
@@ -237,7 +254,7 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
     }
   }
 
-  private void settle(ProxiedResponse answer, UpstreamFailure failure) {
+  private void settle(ProxiedResponse answer, RuntimeException failure) {
     if (settled) {
       return;
     }

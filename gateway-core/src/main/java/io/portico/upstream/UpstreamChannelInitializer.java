@@ -17,8 +17,10 @@ import java.util.function.BiConsumer;
 final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
   private static final int HEAD_LIMIT = 64 * 1024;
   /**
-   * Request headers built by the gateway skip a second check: they come from a decoded (checked)
-   * request and from plugins' checked maps. Answers from upstreams are checked as they are decoded.
+   * Request headers skip Vert.x's per-header check as they are copied: {@link UpstreamAttempt}
+   * checks the finished head once with {@link FieldSyntax} before it is written (a decoded HTTP/2
+   * request and a plugin's map are not checked for CR, LF and NUL on their own). Answers from
+   * upstreams are checked as they are decoded, and their heads once more before they are relayed.
    */
   static final BiConsumer<CharSequence, CharSequence> NO_CHECK = (name, value) -> { };
   private static final HttpHeadersFactory VERTX_HEADERS = new HttpHeadersFactory() {

@@ -5,8 +5,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.portico.spi.Endpoint;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.VertxInternal;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -27,7 +28,7 @@ public final class UpstreamClients {
   private final LongAdder open;
   private final Map<PoolKey, ConnectionPool> pools = new HashMap<>();
   private final Map<Endpoint, ConnectionPool> byEndpoint = new IdentityHashMap<>();
-  private WebSocketClient webSockets;
+  private HttpClient tunnels;
 
   private record PoolKey(String host, int port, ClientSettings settings) {}
 
@@ -61,21 +62,32 @@ public final class UpstreamClients {
     return pool;
   }
 
-  /** The WebSocket client of this loop. */
-  public WebSocketClient webSockets() {
-    if (webSockets == null) {
-      webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
-          .setMaxFrameSize(1024 * 1024)
-          .setMaxMessageSize(16 * 1024 * 1024)
-          .setConnectTimeout(10_000));
+  /**
+   * The client of this loop for WebSocket upgrades: each upgrade gets a connection of its own, which
+   * after a 101 becomes a byte tunnel (no idle timeout here: the tunnel keeps its own). Created on
+   * first use, on this loop.
+   *
+   * @param maxTunnels the listener's cap on open tunnels: no endpoint needs more connections
+   */
+  public HttpClient tunnels(int maxTunnels) {
+    if (tunnels == null) {
+      tunnels = vertx.createHttpClient(new HttpClientOptions()
+              .setTcpNoDelay(true)
+              .setIdleTimeout(0)
+              .setDecompressionSupported(false),
+          // a tunnel keeps its connection, and the listener caps open tunnels: no other pool limit
+          new PoolOptions().setHttp1MaxSize(Math.max(1, maxTunnels)));
     }
-    return webSockets;
+    return tunnels;
   }
 
   /** Closes idle connections and stops opening new ones. */
   public void close() {
     for (ConnectionPool pool : pools.values()) {
       pool.close();
+    }
+    if (tunnels != null) {
+      tunnels.close();
     }
   }
 }

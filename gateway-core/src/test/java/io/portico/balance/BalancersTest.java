@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portico.endpoint.EndpointSet;
 import io.portico.spi.Endpoint;
+import io.portico.testkit.TestExchange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.portico.balance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portico.route.CookieHeader;
+import io.portico.testkit.TestExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -141,6 +141,9 @@ class ConfigErrorsTest {
             "routes[0].plugins.sample-limmit", "unknown plugin \"sample-limmit\" (did you mean \"sample-limit\"?)"),
         mistake("unknown key in a plugin", "sample-auth:", "    timeout: 5s", "    timeout: 5s\n    plugins:\n      sample-auth: { issuer: x, audience: [a] }",
             "routes[0].plugins.sample-auth.audience", "unknown key \"audience\" (did you mean \"audiences\"?)"),
+        // a misspelt key leaves issuer unbound: the plugin's validate() ("issuer is required") must not add a second error
+        mistake("misspelt key the plugin requires", "sample-auth:", "    timeout: 5s", "    timeout: 5s\n    plugins:\n      sample-auth: { isuer: x }",
+            "routes[0].plugins.sample-auth.isuer", "unknown key \"isuer\" (did you mean \"issuer\"?)"),
         mistake("plugin validation of a nested field", "per: 2h", "    timeout: 5s",
             "    timeout: 5s\n    plugins:\n      sample-limit:\n        limits:\n          - capacity: 5\n            per: 2h",
             "routes[0].plugins.sample-limit.limits[0].per", "must be at most 1h"),

@@ -1,5 +1,7 @@
 package io.portico.config;
 
+import io.portico.config.load.ConfigLoader;
+import io.portico.config.source.YamlReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.portico.config;
 
+import io.portico.config.load.ConfigLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -11,13 +12,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Helpers for config tests: write YAML files, load them, find the line an error should name. */
-final class TestConfigs {
+public final class TestConfigs {
 
-  static final PluginRegistry REGISTRY = PluginRegistry.load(TestConfigs.class.getClassLoader());
+  public static final PluginRegistry REGISTRY = PluginRegistry.load(TestConfigs.class.getClassLoader());
 
   private TestConfigs() {}
 
-  static Path write(Path dir, String name, String yaml) {
+  public static Path write(Path dir, String name, String yaml) {
     try {
       Path file = dir.resolve(name);
       Files.createDirectories(file.getParent());
@@ -28,7 +29,7 @@ final class TestConfigs {
     }
   }
 
-  static ValidatedConfig load(Path fileOrDir) throws ConfigException {
+  public static ValidatedConfig load(Path fileOrDir) throws ConfigException {
     return new ConfigLoader(REGISTRY).load(fileOrDir);
   }
 

@@ -2,6 +2,7 @@ package io.portico.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portico.cli.ValidateCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,7 @@ class TrafficConfigTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    int exit = new ConfigValidateCommand(TestConfigs.REGISTRY).run(file,
+    int exit = ValidateCommand.check(TestConfigs.REGISTRY, file,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();

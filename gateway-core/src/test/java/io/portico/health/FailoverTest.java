@@ -1,9 +1,10 @@
 package io.portico.health;
 
+import io.portico.endpoint.EndpointState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.portico.Gateway;
+import io.portico.server.Gateway;
 import io.portico.testing.Await;
 import io.portico.testing.Configs;
 import io.portico.testing.Http;

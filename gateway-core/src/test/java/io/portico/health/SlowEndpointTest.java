@@ -2,7 +2,7 @@ package io.portico.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portico.Gateway;
+import io.portico.server.Gateway;
 import io.portico.testing.Await;
 import io.portico.testing.Configs;
 import io.portico.testing.RecordingBackend;

@@ -1,5 +1,6 @@
 package io.portico.health;
 
+import io.portico.endpoint.EndpointState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

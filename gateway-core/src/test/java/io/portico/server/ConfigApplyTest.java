@@ -2,8 +2,7 @@ package io.portico.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portico.Gateway;
-import io.portico.GatewaySnapshot;
+import io.portico.runtime.GatewayView;
 import io.portico.config.ValidatedConfig;
 import io.portico.spi.Plugin;
 import io.portico.testing.Await;
@@ -158,7 +157,7 @@ class ConfigApplyTest {
     Await.result(gateway.shutdown(Duration.ofSeconds(2)));
   }
 
-  static Plugin plugin(GatewaySnapshot snapshot, String route) {
+  static Plugin plugin(GatewayView snapshot, String route) {
     return snapshot.routes().stream().filter(r -> r.name().equals(route)).findFirst().orElseThrow()
         .plugins().get(0).plugin();
   }

@@ -2,7 +2,6 @@ package io.portico.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portico.Gateway;
 import io.portico.testing.Await;
 import io.portico.testing.Configs;
 import io.portico.testing.RawHttp;
@@ -84,6 +83,8 @@ class HostileInputTest {
       bare CR | GET / HTTP/1.1\\r\\nHost: a\\r\\nX-A: 1\\rX-B: 2\\r\\n\\r\\n | bad_request
       space before colon | POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding : chunked\\r\\n\\r\\n3\\r\\nabc\\r\\n0\\r\\n\\r\\n | bad_request
       header without colon | GET / HTTP/1.1\\r\\nHost: a\\r\\nNoColon\\r\\n\\r\\n | bad_request
+      NUL in a header value | GET / HTTP/1.1\\r\\nHost: a\\r\\nX-A: a\\0b\\r\\n\\r\\n | bad_request
+      NUL in the request line | GET /a\\0b HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n | bad_request
       """)
   void ambiguousFramingIsRefusedAndNeverForwarded(String name, String request, String error) {
     RawHttp.Exchange exchange = RawHttp.send(gateway.port(), unescape(request), 3000);
@@ -219,6 +220,6 @@ class HostileInputTest {
   }
 
   static String unescape(String value) {
-    return value.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t");
+    return value.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t").replace("\\0", "\0");
   }
 }

@@ -2,7 +2,6 @@ package io.portico.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portico.Gateway;
 import io.portico.testing.Await;
 import io.portico.testing.Configs;
 import io.portico.testing.RawHttp;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.portico.Gateway;
 import io.portico.spi.ExchangeLog;
 import io.portico.testing.Await;
 import io.portico.testing.Configs;

@@ -1,7 +1,7 @@
 package io.portico.testing;
 
 import io.portico.config.ConfigException;
-import io.portico.config.ConfigLoader;
+import io.portico.config.load.ConfigLoader;
 import io.portico.config.ValidatedConfig;
 import io.portico.plugin.PluginRegistry;
 import java.io.IOException;

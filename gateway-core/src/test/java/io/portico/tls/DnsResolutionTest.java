@@ -3,7 +3,7 @@ package io.portico.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.portico.Gateway;
+import io.portico.server.Gateway;
 import io.portico.spi.Endpoint;
 import io.portico.testing.Await;
 import io.portico.testing.Configs;
@@ -136,11 +136,11 @@ class DnsResolutionTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> dns.queries() > before + 2);
     assertThat(hosts(gateway)).containsExactly("127.0.0.1");
     assertThat(Http.send(client, new RequestOptions().setURI("/")).status()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(5)).until(() -> gateway.endpointsVersion("partners").contains("resolution failing"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> gateway.upstream("partners").endpointsVersion().contains("resolution failing"));
 
     // and recovers
     dns.set("partners.test", "127.0.0.1");
-    await().atMost(Duration.ofSeconds(5)).until(() -> !gateway.endpointsVersion("partners").contains("failing"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !gateway.upstream("partners").endpointsVersion().contains("failing"));
     assertThat(hosts(gateway)).containsExactly("127.0.0.1");
   }
 
@@ -149,6 +149,6 @@ class DnsResolutionTest {
   }
 
   private static List<String> hosts(Gateway gateway) {
-    return gateway.endpoints("partners").stream().map(Endpoint::host).sorted().toList();
+    return gateway.upstream("partners").endpoints().stream().map(Endpoint::host).sorted().toList();
   }
 }

@@ -3,7 +3,7 @@ package io.portico.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.pkitesting.X509Bundle;
-import io.portico.Gateway;
+import io.portico.server.Gateway;
 import io.portico.testing.Await;
 import io.portico.testing.Configs;
 import io.portico.testing.RecordingBackend;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.pkitesting.X509Bundle;
 import io.portico.config.ConfigException;
-import io.portico.config.ConfigLoader;
+import io.portico.config.load.ConfigLoader;
 import io.portico.config.ValidatedConfig;
 import io.portico.plugin.PluginRegistry;
 import io.portico.testing.TestPki;

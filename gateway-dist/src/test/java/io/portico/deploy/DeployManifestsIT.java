@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.portico.config.ConfigLoader;
+import io.portico.config.load.ConfigLoader;
 import io.portico.config.GatewayConfig;
 import io.portico.plugin.PluginRegistry;
 import java.io.IOException;

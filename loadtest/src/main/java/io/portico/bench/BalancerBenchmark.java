@@ -4,6 +4,7 @@ import io.portico.balance.Balancer;
 import io.portico.balance.BalancerFactory;
 import io.portico.balance.Balancers;
 import io.portico.spi.Endpoint;
+import io.portico.testkit.TestExchange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,20 +55,20 @@ public class BalancerBenchmark {
     int endpoints;
 
     Balancer instance;
-    BenchExchange[] requests;
+    TestExchange[] requests;
     int next;
 
     @Setup(Level.Trial)
     public void setUp() {
       instance = Balancers.factory(balancer, "header:X-User", "bench").create(endpoints(endpoints), null);
-      requests = new BenchExchange[REQUESTS];
+      requests = new TestExchange[REQUESTS];
       for (int i = 0; i < REQUESTS; i++) {
-        requests[i] = new BenchExchange("192.0.2." + (i % 250));
+        requests[i] = new TestExchange().routeName("bench").clientIp("192.0.2." + (i % 250));
         requests[i].requestHeaders().add("X-User", "user-" + i);
       }
     }
 
-    BenchExchange nextRequest() {
+    TestExchange nextRequest() {
       next = (next + 1) & (REQUESTS - 1);
       return requests[next];
     }

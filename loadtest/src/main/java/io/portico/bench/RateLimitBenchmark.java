@@ -2,16 +2,14 @@ package io.portico.bench;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.portico.plugins.ratelimit.RateLimitConfig;
 import io.portico.plugins.ratelimit.RateLimitPluginFactory;
 import io.portico.spi.Decision;
 import io.portico.spi.Plugin;
-import io.portico.spi.PluginContext;
+import io.portico.testkit.TestExchange;
+import io.portico.testkit.TestPluginContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +46,8 @@ public class RateLimitBenchmark {
   private Plugin routeLimit;
   private Plugin clientLimit;
   private Plugin routeLimitNoHeaders;
-  private BenchExchange oneClient;
-  private BenchExchange[] clients;
+  private TestExchange oneClient;
+  private TestExchange[] clients;
   private int next;
 
   @Setup
@@ -59,10 +57,10 @@ public class RateLimitBenchmark {
     routeLimit = plugin("route", true);
     clientLimit = plugin("client-ip", true);
     routeLimitNoHeaders = plugin("route", false);
-    oneClient = new BenchExchange("10.0.0.1");
-    clients = new BenchExchange[CLIENTS];
+    oneClient = new TestExchange().routeName("bench").clientIp("10.0.0.1");
+    clients = new TestExchange[CLIENTS];
     for (int i = 0; i < CLIENTS; i++) {
-      clients[i] = new BenchExchange("10.0." + (i >> 8) + "." + (i & 255));
+      clients[i] = new TestExchange().routeName("bench").clientIp("10.0." + (i >> 8) + "." + (i & 255));
     }
   }
 
@@ -70,27 +68,7 @@ public class RateLimitBenchmark {
     RateLimitConfig config = new RateLimitConfig(key,
         List.of(new RateLimitConfig.Limit(CAPACITY, Duration.ofSeconds(1000), null)),
         null, headers, null, null, null, null, null, null);
-    return new RateLimitPluginFactory().create(config, new PluginContext() {
-      @Override
-      public Vertx vertx() {
-        return vertx;
-      }
-
-      @Override
-      public String routeName() {
-        return "bench";
-      }
-
-      @Override
-      public MeterRegistry meterRegistry() {
-        return new SimpleMeterRegistry();
-      }
-
-      @Override
-      public Path resolvePath(String path) {
-        return Path.of(path);
-      }
-    });
+    return new RateLimitPluginFactory().create(config, new TestPluginContext(vertx).routeName("bench"));
   }
 
   @TearDown
@@ -116,7 +94,7 @@ public class RateLimitBenchmark {
 
   @Benchmark
   public Future<Decision> pluginAcquireClientIpKey() {
-    BenchExchange exchange = clients[next++ & (CLIENTS - 1)];
+    TestExchange exchange = clients[next++ & (CLIENTS - 1)];
     return clientLimit.onRequest(exchange);
   }
 }

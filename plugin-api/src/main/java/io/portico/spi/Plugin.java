@@ -8,10 +8,11 @@ import java.util.Map;
  * must be immutable or thread-safe; per-exchange state goes into {@link Exchange#put}.
  *
  * <p>All phase methods are called on the event loop that owns the exchange and must not block.
- * A phase returns a future of a {@link Decision}: {@link Decision#CONTINUE} to carry on, or a
- * {@link Reply} to answer the client. Return an already completed future when you can: the
- * runner then continues synchronously. Throwing is treated as a 500 {@code plugin_error} answer;
- * do not use it for control flow.
+ * A phase returns a future of a {@link Decision}: {@code Decision.next().asFuture()} to carry on,
+ * or {@code reply.asFuture()} to answer the client with a {@link Reply}. Return an already
+ * completed future when you can: the runner then continues synchronously. Throwing (an
+ * {@link Error} too) is answered with a 500 {@code plugin_error} naming the plugin, and so is a
+ * future still pending after the route's timeout; do not use either for control flow.
  */
 public interface Plugin {
 
@@ -21,7 +22,7 @@ public interface Plugin {
    * plugins and the upstream; {@link #onResponse} still runs for the plugins that already ran.
    */
   default Future<Decision> onRequest(Exchange exchange) {
-    return Decision.CONTINUE;
+    return Decision.next().asFuture();
   }
 
   /**
@@ -31,7 +32,7 @@ public interface Plugin {
    * {@link Reply} replaces the answer.
    */
   default Future<Decision> onResponse(Exchange exchange) {
-    return Decision.CONTINUE;
+    return Decision.next().asFuture();
   }
 
   /**

@@ -5,8 +5,11 @@ public final class PluginApi {
   /**
    * {@code major.minor}: a plugin built against the same major and a minor not newer than the
    * running gateway's loads; anything else is refused with an error naming the jar.
+   *
+   * <p>1.4: {@link Decision#asFuture()} ({@code Decision.next().asFuture()} to carry on);
+   * {@code Decision.CONTINUE} deprecated.
    */
-  public static final String VERSION = "1.3";
+  public static final String VERSION = "1.4";
 
   private PluginApi() {}
 }

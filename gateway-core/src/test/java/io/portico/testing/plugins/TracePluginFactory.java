@@ -127,7 +127,7 @@ public abstract class TracePluginFactory implements PluginFactory<TracePluginFac
         if (config.replaceStatus() != null) {
           return Reply.status(config.replaceStatus()).withHeader("x-replaced-by", name).asFuture();
         }
-        return Decision.CONTINUE;
+        return Decision.next().asFuture();
       }
 
       @Override

@@ -25,9 +25,27 @@ import java.nio.file.Path;
  *          upstreams: [{ name: b, endpoints: [%s] }]
  *          routes: [{ name: r, match: { path-prefix: / }, upstream: b, plugins: { my-plugin: {} } }]
  *          """.formatted(backend.address()))) {
- *   assertThat(gateway.get("/hello").status()).isEqualTo(200);
+ *   assertThat(gateway.get("/hello", "X-Api-Key", "k1").status()).isEqualTo(200);
+ *
+ *   // any method, with headers and a body
+ *   TestResponse created = gateway.request(HttpMethod.POST, "/orders")
+ *       .header("Content-Type", "application/json")
+ *       .body("{\"id\":1}")
+ *       .send();
+ *   assertThat(created.status()).isEqualTo(200);
+ *   assertThat(backend.requestCount()).isEqualTo(2);        // what reached the upstream
+ *   assertThat(backend.requests().get(1).body().toString()).isEqualTo("{\"id\":1}");
+ *
+ *   // a new config, applied as a file edit would be (fails the test when it is rejected)
+ *   gateway.reload("""
+ *       upstreams: [{ name: b, endpoints: [%s] }]
+ *       routes: [{ name: r, match: { path-prefix: / }, upstream: b }]
+ *       """.formatted(backend.address()));
  * }
  * }</pre>
+ *
+ * <p>Each request waits for the whole answer (30 s at most). {@link #admin(String)} reads the
+ * admin API ({@code /admin/routes}, {@code /admin/plugins}, {@code /metrics}).
  */
 public final class TestGateway implements AutoCloseable {
   private final Path dir;
@@ -108,7 +126,16 @@ public final class TestGateway implements AutoCloseable {
     return request.send();
   }
 
-  /** A request to build and {@link TestRequest#send() send}. */
+  /** A POST of {@code body}; {@code headers} alternate names and values. */
+  public TestResponse post(String path, String body, String... headers) {
+    TestRequest request = request(HttpMethod.POST, path).body(body);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return request.send();
+  }
+
+  /** A request of any method to build ({@link TestRequest#header}, {@link TestRequest#body}) and {@link TestRequest#send() send}. */
   public TestRequest request(HttpMethod method, String path) {
     return new TestRequest(client, port(), method, path);
   }

@@ -56,14 +56,14 @@ final class CircuitBreakerPlugin implements Plugin, UpstreamInterceptor {
   @Override
   public Future<Decision> onRequest(Exchange exchange) {
     if (maxConcurrent == null) {
-      return Decision.CONTINUE;
+      return Decision.next().asFuture();
     }
     if (inFlight.incrementAndGet() > maxConcurrent) {
       inFlight.decrementAndGet();
       return BULKHEAD_FULL.asFuture();
     }
     exchange.put(ADMITTED, Boolean.TRUE);
-    return Decision.CONTINUE;
+    return Decision.next().asFuture();
   }
 
   @Override

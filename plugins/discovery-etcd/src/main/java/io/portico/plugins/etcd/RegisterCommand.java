@@ -1,7 +1,7 @@
 package io.portico.plugins.etcd;
 
-import io.portico.cli.Args;
-import io.portico.cli.Command;
+import io.portico.spi.Args;
+import io.portico.spi.Command;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;

@@ -3,14 +3,11 @@ package io.portico.plugins.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.portico.spi.Endpoint;
 import io.portico.spi.EndpointSnapshot;
 import io.portico.spi.EndpointSource;
-import io.portico.spi.PluginContext;
+import io.portico.testkit.TestPluginContext;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -29,18 +26,13 @@ class KubernetesDiscoveryTest {
   final List<EndpointSnapshot> published = new CopyOnWriteArrayList<>();
   EndpointSource source;
 
-  record Context(Vertx vertx, MeterRegistry meterRegistry) implements PluginContext {
-    @Override public String routeName() { return "upstream:users"; }
-    @Override public Path resolvePath(String path) { return Path.of(path); }
-  }
-
   @BeforeEach
   void start() {
     api = new MockApiServer();
     vertx = Vertx.vertx();
     factory = new KubernetesDiscoveryFactory();
     source = factory.create(new KubernetesSettings("shop", api.url(), null, true), new KubernetesUpstream("users", "http", null),
-        new Context(vertx, new SimpleMeterRegistry()));
+        new TestPluginContext(vertx).routeName("upstream:users"));
     source.start(snapshot -> {
       latest.set(snapshot);
       published.add(snapshot);

@@ -19,7 +19,7 @@ final class CorsPlugin implements Plugin {
   private final String exposeHeaders;
   private final String maxAge;
 
-  CorsPlugin(CorsPluginFactory.Config config) {
+  CorsPlugin(CorsConfig config) {
     this.anyOrigin = config.allowOrigins().contains("*");
     this.origins = Set.copyOf(config.allowOrigins());
     this.credentials = config.allowCredentials();
@@ -33,7 +33,7 @@ final class CorsPlugin implements Plugin {
   public Future<Decision> onRequest(Exchange exchange) {
     String origin = exchange.requestHeaders().get("Origin");
     if (origin == null) {
-      return Decision.CONTINUE;
+      return Decision.next().asFuture();
     }
     boolean allowed = anyOrigin || origins.contains(origin);
     String requestedMethod = exchange.requestHeaders().get("Access-Control-Request-Method");
@@ -51,7 +51,7 @@ final class CorsPlugin implements Plugin {
       }
       headers.add("Vary", "Origin");
     }
-    return Decision.CONTINUE;
+    return Decision.next().asFuture();
   }
 
   /** A preflight never reaches the upstream: allowed or not, the gateway answers it. */

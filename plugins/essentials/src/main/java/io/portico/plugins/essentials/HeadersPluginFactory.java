@@ -7,47 +7,9 @@ import io.portico.spi.PluginContext;
 import io.portico.spi.PluginFactory;
 import io.portico.spi.Stage;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import java.util.List;
-import java.util.Map;
 
 /** {@code headers}: adds, sets and removes request and response headers. */
-public final class HeadersPluginFactory implements PluginFactory<HeadersPluginFactory.Config> {
-
-  /** {@code request:} and {@code response:} edits, each applied in the order remove, set, add. */
-  public record Config(Edits request, Edits response) {
-    public Config {
-      request = request != null ? request : Edits.NONE;
-      response = response != null ? response : Edits.NONE;
-    }
-  }
-
-  /**
-   * @param add values appended to any existing ones
-   * @param set values replacing existing ones
-   * @param remove header names removed
-   */
-  public record Edits(Map<String, String> add, Map<String, String> set, List<String> remove) {
-    static final Edits NONE = new Edits(Map.of(), Map.of(), List.of());
-
-    public Edits {
-      add = add != null ? add : Map.of();
-      set = set != null ? set : Map.of();
-      remove = remove != null ? remove : List.of();
-    }
-
-    boolean isEmpty() {
-      return add.isEmpty() && set.isEmpty() && remove.isEmpty();
-    }
-
-    void applyTo(MultiMap headers) {
-      for (String name : remove) {
-        headers.remove(name);
-      }
-      set.forEach(headers::set);
-      add.forEach(headers::add);
-    }
-  }
+public final class HeadersPluginFactory implements PluginFactory<HeadersConfig> {
 
   @Override
   public String name() {
@@ -65,21 +27,21 @@ public final class HeadersPluginFactory implements PluginFactory<HeadersPluginFa
   }
 
   @Override
-  public Class<Config> configType() {
-    return Config.class;
+  public Class<HeadersConfig> configType() {
+    return HeadersConfig.class;
   }
 
   @Override
-  public Plugin create(Config config, PluginContext context) {
-    Edits request = config.request();
-    Edits response = config.response();
+  public Plugin create(HeadersConfig config, PluginContext context) {
+    HeadersConfig.Edits request = config.request();
+    HeadersConfig.Edits response = config.response();
     return new Plugin() {
       @Override
       public Future<Decision> onRequest(Exchange exchange) {
         if (!request.isEmpty()) {
           request.applyTo(exchange.requestHeaders());
         }
-        return Decision.CONTINUE;
+        return Decision.next().asFuture();
       }
 
       @Override
@@ -87,7 +49,7 @@ public final class HeadersPluginFactory implements PluginFactory<HeadersPluginFa
         if (!response.isEmpty()) {
           response.applyTo(exchange.responseHeaders());
         }
-        return Decision.CONTINUE;
+        return Decision.next().asFuture();
       }
     };
   }

@@ -16,16 +16,8 @@ import java.util.List;
  * not in {@code deny}; others get 403 {@code ip_forbidden}. The client IP honours the gateway's
  * trusted proxies.
  */
-public final class IpRestrictionPluginFactory implements PluginFactory<IpRestrictionPluginFactory.Config> {
+public final class IpRestrictionPluginFactory implements PluginFactory<IpRestrictionConfig> {
   private static final Reply FORBIDDEN = Reply.error(403, "ip_forbidden", "client address not allowed");
-
-  /** CIDR lists such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}; bare addresses allowed. */
-  public record Config(List<String> allow, List<String> deny) {
-    public Config {
-      allow = allow != null ? List.copyOf(allow) : List.of();
-      deny = deny != null ? List.copyOf(deny) : List.of();
-    }
-  }
 
   @Override
   public String name() {
@@ -43,12 +35,12 @@ public final class IpRestrictionPluginFactory implements PluginFactory<IpRestric
   }
 
   @Override
-  public Class<Config> configType() {
-    return Config.class;
+  public Class<IpRestrictionConfig> configType() {
+    return IpRestrictionConfig.class;
   }
 
   @Override
-  public void validate(Config config, ConfigErrors errors) {
+  public void validate(IpRestrictionConfig config, ConfigErrors errors) {
     if (config.allow().isEmpty() && config.deny().isEmpty()) {
       errors.add("", "give an allow or a deny list");
     }
@@ -67,7 +59,7 @@ public final class IpRestrictionPluginFactory implements PluginFactory<IpRestric
   }
 
   @Override
-  public Plugin create(Config config, PluginContext context) {
+  public Plugin create(IpRestrictionConfig config, PluginContext context) {
     List<Cidr> allow = config.allow().stream().map(Cidr::parse).toList();
     List<Cidr> deny = config.deny().stream().map(Cidr::parse).toList();
     return new Plugin() {
@@ -77,7 +69,7 @@ public final class IpRestrictionPluginFactory implements PluginFactory<IpRestric
         boolean permitted = ip != null
             && (allow.isEmpty() || anyContains(allow, ip))
             && !anyContains(deny, ip);
-        return permitted ? Decision.CONTINUE : FORBIDDEN.asFuture();
+        return permitted ? Decision.next().asFuture() : FORBIDDEN.asFuture();
       }
     };
   }

@@ -12,21 +12,7 @@ import io.vertx.core.Future;
  * {@code request-id}: echoes the exchange's request id to the client, and upstream under a
  * configurable header. The gateway itself always forwards {@code X-Request-Id}.
  */
-public final class RequestIdPluginFactory implements PluginFactory<RequestIdPluginFactory.Config> {
-
-  /**
-   * @param header header carrying the id upstream and back, default {@code X-Request-Id}
-   * @param response whether the client sees the id on the answer, default true
-   */
-  public record Config(String header, Boolean response) {
-    public Config {
-      header = header != null ? header : "X-Request-Id";
-      response = response != null ? response : Boolean.TRUE;
-      if (header.isBlank()) {
-        throw new IllegalArgumentException("header must not be blank");
-      }
-    }
-  }
+public final class RequestIdPluginFactory implements PluginFactory<RequestIdConfig> {
 
   @Override
   public String name() {
@@ -44,12 +30,12 @@ public final class RequestIdPluginFactory implements PluginFactory<RequestIdPlug
   }
 
   @Override
-  public Class<Config> configType() {
-    return Config.class;
+  public Class<RequestIdConfig> configType() {
+    return RequestIdConfig.class;
   }
 
   @Override
-  public Plugin create(Config config, PluginContext context) {
+  public Plugin create(RequestIdConfig config, PluginContext context) {
     return new Plugin() {
       @Override
       public Future<Decision> onRequest(Exchange exchange) {
@@ -57,7 +43,7 @@ public final class RequestIdPluginFactory implements PluginFactory<RequestIdPlug
         if (config.response()) {
           exchange.additionalResponseHeaders().set(config.header(), exchange.requestId());
         }
-        return Decision.CONTINUE;
+        return Decision.next().asFuture();
       }
     };
   }

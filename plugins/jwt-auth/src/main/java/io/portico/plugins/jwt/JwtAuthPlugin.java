@@ -73,7 +73,7 @@ final class JwtAuthPlugin implements Plugin {
     }
     String token = TokenExtractor.extract(exchange, config);
     if (token == null) {
-      return anonymousAllowed(exchange.path()) ? Decision.CONTINUE : refuse(MISSING);
+      return anonymousAllowed(exchange.path()) ? Decision.next().asFuture() : refuse(MISSING);
     }
     if (token.length() > config.maxTokenSize()) {
       return refuse(invalid(Rejection.invalid("token too large")));

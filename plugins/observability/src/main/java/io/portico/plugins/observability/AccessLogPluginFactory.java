@@ -10,10 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** {@code access-log}: one JSON line per exchange, written off the event loop. */
-public final class AccessLogPluginFactory implements PluginFactory<AccessLogPluginFactory.Config> {
-
-  /** @param path a file (relative to the config), or absent for standard output */
-  public record Config(String path) {}
+public final class AccessLogPluginFactory implements PluginFactory<AccessLogConfig> {
 
   @Override
   public String name() {
@@ -31,12 +28,12 @@ public final class AccessLogPluginFactory implements PluginFactory<AccessLogPlug
   }
 
   @Override
-  public Class<Config> configType() {
-    return Config.class;
+  public Class<AccessLogConfig> configType() {
+    return AccessLogConfig.class;
   }
 
   @Override
-  public Plugin create(Config config, PluginContext context) {
+  public Plugin create(AccessLogConfig config, PluginContext context) {
     AccessLogWriter writer = AccessLogWriter.to(config.path() == null ? null : context.resolvePath(config.path()));
     FunctionCounter.builder("portico.access.log.dropped", writer, AccessLogWriter::dropped)
         .tag("destination", config.path() == null ? "stdout" : config.path())

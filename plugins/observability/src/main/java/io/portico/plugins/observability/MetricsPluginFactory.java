@@ -13,19 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * exchange, and gauges on the gateway's connections. Runs first on the way in, so its
  * {@code onComplete} sees the whole exchange last.
  */
-public final class MetricsPluginFactory implements PluginFactory<MetricsPluginFactory.Config> {
+public final class MetricsPluginFactory implements PluginFactory<MetricsConfig> {
   /** Routes that got their own series, across reloads: the cap counts distinct route names. */
   private final Set<String> routesWithSeries = ConcurrentHashMap.newKeySet();
-
-  /**
-   * @param maxRoutes routes with series of their own; further routes share {@code route="_overflow"},
-   *     so a route explosion cannot blow up Prometheus (default 1000)
-   */
-  public record Config(Integer maxRoutes) {
-    public Config {
-      maxRoutes = maxRoutes != null ? maxRoutes : 1000;
-    }
-  }
 
   @Override
   public String name() {
@@ -43,19 +33,19 @@ public final class MetricsPluginFactory implements PluginFactory<MetricsPluginFa
   }
 
   @Override
-  public Class<Config> configType() {
-    return Config.class;
+  public Class<MetricsConfig> configType() {
+    return MetricsConfig.class;
   }
 
   @Override
-  public void validate(Config config, ConfigErrors errors) {
+  public void validate(MetricsConfig config, ConfigErrors errors) {
     if (config.maxRoutes() < 1) {
       errors.add("max-routes", "must be at least 1");
     }
   }
 
   @Override
-  public Plugin create(Config config, PluginContext context) {
+  public Plugin create(MetricsConfig config, PluginContext context) {
     String route = context.routeName();
     boolean own = routesWithSeries.contains(route)
         || (routesWithSeries.size() < config.maxRoutes() && routesWithSeries.add(route));

@@ -51,7 +51,7 @@ final class TracingPlugin implements Plugin, UpstreamInterceptor {
     if (server.getSpanContext().isValid()) {
       exchange.put(TraceIds.KEY, server.getSpanContext().getTraceId());
     }
-    return Decision.CONTINUE;
+    return Decision.next().asFuture();
   }
 
   @Override

@@ -29,21 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * call, with W3C {@code traceparent}/{@code tracestate} and baggage propagated upstream. A route
  * without the plugin pays nothing.
  */
-public final class TracingPluginFactory implements PluginFactory<TracingPluginFactory.Config> {
+public final class TracingPluginFactory implements PluginFactory<TracingConfig> {
   private static final AtomicReference<SpanExporter> EXPORTER_OVERRIDE = new AtomicReference<>();
-  private final Map<Config, OpenTelemetrySdk> sdks = new ConcurrentHashMap<>();
-
-  /**
-   * @param endpoint OTLP/HTTP traces endpoint, e.g. {@code http://otel-collector:4318/v1/traces}
-   * @param samplingRatio share of new traces recorded (parent decisions are followed), default 1.0
-   * @param serviceName the {@code service.name} resource attribute, default {@code portico}
-   */
-  public record Config(String endpoint, Double samplingRatio, String serviceName) {
-    public Config {
-      samplingRatio = samplingRatio != null ? samplingRatio : 1.0;
-      serviceName = serviceName != null ? serviceName : "portico";
-    }
-  }
+  private final Map<TracingConfig, OpenTelemetrySdk> sdks = new ConcurrentHashMap<>();
 
   /**
    * Sends spans to {@code exporter} instead of OTLP, synchronously: for embedding the gateway and
@@ -69,12 +57,12 @@ public final class TracingPluginFactory implements PluginFactory<TracingPluginFa
   }
 
   @Override
-  public Class<Config> configType() {
-    return Config.class;
+  public Class<TracingConfig> configType() {
+    return TracingConfig.class;
   }
 
   @Override
-  public void validate(Config config, ConfigErrors errors) {
+  public void validate(TracingConfig config, ConfigErrors errors) {
     if (config.samplingRatio() < 0 || config.samplingRatio() > 1) {
       errors.add("sampling-ratio", "must be between 0 and 1");
     }
@@ -84,12 +72,12 @@ public final class TracingPluginFactory implements PluginFactory<TracingPluginFa
   }
 
   @Override
-  public Plugin create(Config config, PluginContext context) {
+  public Plugin create(TracingConfig config, PluginContext context) {
     OpenTelemetrySdk sdk = sdks.computeIfAbsent(config, TracingPluginFactory::sdk);
     return new TracingPlugin(sdk.getTracer("io.portico"), sdk.getPropagators().getTextMapPropagator(), context.routeName());
   }
 
-  private static OpenTelemetrySdk sdk(Config config) {
+  private static OpenTelemetrySdk sdk(TracingConfig config) {
     SpanExporter override = EXPORTER_OVERRIDE.get();
     SdkTracerProviderBuilder tracing = SdkTracerProvider.builder()
         .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(config.samplingRatio())))

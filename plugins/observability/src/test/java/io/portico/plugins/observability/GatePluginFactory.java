@@ -58,7 +58,7 @@ public abstract class GatePluginFactory implements PluginFactory<GatePluginFacto
       @Override
       public Future<Decision> onRequest(Exchange exchange) {
         if (stage == Stage.AUTHN) {
-          return exchange.requestHeaders().contains("x-refuse") ? REFUSED.asFuture() : Decision.CONTINUE;
+          return exchange.requestHeaders().contains("x-refuse") ? REFUSED.asFuture() : Decision.next().asFuture();
         }
         Promise<Decision> later = Promise.promise();
         context.vertx().setTimer(Math.max(1, config.millis()), t -> later.complete(Decision.next()));

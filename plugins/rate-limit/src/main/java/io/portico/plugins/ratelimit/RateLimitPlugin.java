@@ -71,16 +71,16 @@ final class RateLimitPlugin implements Plugin {
         if (headers) {
           RateLimitAnswers.allowed(exchange.additionalResponseHeaders(), verdict);
         }
-        yield Decision.CONTINUE;
+        yield Decision.next().asFuture();
       }
       case UNCHECKED_ALLOWED -> {
         meters.allowed();
-        yield Decision.CONTINUE;
+        yield Decision.next().asFuture();
       }
       case REJECTED -> {
         if (shadow) {
           meters.shadowRejected(exchange);
-          yield Decision.CONTINUE;
+          yield Decision.next().asFuture();
         }
         meters.rejected();
         RateLimitAnswers.rejected(exchange.additionalResponseHeaders(), verdict, headers);
@@ -89,7 +89,7 @@ final class RateLimitPlugin implements Plugin {
       case UNCHECKED_DENIED -> {
         if (shadow) {
           meters.shadowRejected(exchange);
-          yield Decision.CONTINUE;
+          yield Decision.next().asFuture();
         }
         meters.rejected();
         yield RateLimitAnswers.UNAVAILABLE;

@@ -3,6 +3,8 @@ package io.portico.plugins.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portico.spi.Decision;
+import io.portico.testkit.TestExchange;
+import io.portico.testkit.TestPluginContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -21,14 +23,14 @@ class KeyCacheBoundTest {
   @Test
   void aMillionDistinctClientsStayWithinMaxKeys() {
     RateLimitPlugin plugin = (RateLimitPlugin) new RateLimitPluginFactory().create(
-        Configs.limit(10, Duration.ofMinutes(1)).key("client-ip").maxKeys(10_000).build(), new TestPluginContext(vertx));
+        Configs.limit(10, Duration.ofMinutes(1)).key("client-ip").maxKeys(10_000).build(), new TestPluginContext(vertx).routeName("r"));
     Context context = vertx.getOrCreateContext();
     long heapBefore = usedHeapAfterGc();
 
     int admitted = 0;
     for (int i = 0; i < 1_000_000; i++) {
       String ip = "10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255);
-      if (plugin.onRequest(new TestExchange(context).from(ip)).result() == Decision.next()) {
+      if (plugin.onRequest(new TestExchange(context).clientIp(ip)).result() == Decision.next()) {
         admitted++;
       }
     }

@@ -2,6 +2,7 @@ package io.portico.plugins.ratelimit;
 
 import io.portico.spi.Decision;
 import io.portico.spi.Plugin;
+import io.portico.testkit.TestExchange;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -3,6 +3,7 @@ package io.portico.plugins.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portico.spi.Plugin;
+import io.portico.testkit.TestPluginContext;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +20,7 @@ class LocalAccuracyTest {
 
   @Test
   void admitsTheLimitWithinTwoPercentUnderFiveTimesTheLoad() throws Exception {
-    TestPluginContext context = new TestPluginContext(vertx);
+    TestPluginContext context = new TestPluginContext(vertx).routeName("r");
     Plugin plugin = new RateLimitPluginFactory().create(Configs.limit(100, Duration.ofSeconds(1)).build(), context);
     Load load = new Load(plugin, vertx.getOrCreateContext());
     int burst = load.drain(); // the first 100 are the bucket's burst, not the rate

@@ -7,6 +7,9 @@ import io.portico.plugins.ratelimit.RateLimitConfig.Refill;
 import io.portico.spi.Decision;
 import io.portico.spi.Plugin;
 import io.portico.spi.Reply;
+import io.portico.testkit.PluginHarness;
+import io.portico.testkit.TestExchange;
+import io.portico.testkit.TestPluginContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RateLimitAnswersTest {
   private final Vertx vertx = Vertx.vertx();
   private final Context loop = vertx.getOrCreateContext();
-  private final TestPluginContext context = new TestPluginContext(vertx);
+  private final TestPluginContext context = new TestPluginContext(vertx).routeName("r");
 
   @AfterEach
   void close() {
@@ -28,8 +31,8 @@ class RateLimitAnswersTest {
     return new RateLimitPluginFactory().create(configs.build(), context);
   }
 
-  private static Decision decide(Plugin plugin, TestExchange exchange) {
-    return plugin.onRequest(exchange).result();
+  private Decision decide(Plugin plugin, TestExchange exchange) {
+    return PluginHarness.of(plugin, context).onRequest(exchange);
   }
 
   @Test
@@ -95,16 +98,16 @@ class RateLimitAnswersTest {
   @Test
   void aConsumerWithAnOverrideHasItsOwnBucketAtItsOwnLimit() {
     Plugin plugin = plugin(Configs.limit(2, Duration.ofMinutes(1)).override("gold", new Limit(5L, Duration.ofMinutes(1), null)));
-    decide(plugin, new TestExchange(loop).as("alice"));
+    decide(plugin, new TestExchange(loop).consumer("alice"));
     decide(plugin, new TestExchange(loop));
-    assertThat(decide(plugin, new TestExchange(loop).as("bob"))).isInstanceOf(Reply.class); // the route's bucket is empty
+    assertThat(decide(plugin, new TestExchange(loop).consumer("bob"))).isInstanceOf(Reply.class); // the route's bucket is empty
 
     for (int i = 0; i < 5; i++) {
-      TestExchange gold = new TestExchange(loop).as("gold");
+      TestExchange gold = new TestExchange(loop).consumer("gold");
       assertThat(decide(plugin, gold)).isSameAs(Decision.next());
       assertThat(gold.additionalResponseHeaders().get("RateLimit-Limit")).isEqualTo("5");
     }
-    assertThat(decide(plugin, new TestExchange(loop).as("gold"))).isInstanceOf(Reply.class);
+    assertThat(decide(plugin, new TestExchange(loop).consumer("gold"))).isInstanceOf(Reply.class);
   }
 
   @Test
@@ -115,7 +118,7 @@ class RateLimitAnswersTest {
     assertThat(decide(plugin, new TestExchange(loop).header("X-Tenant", "globex"))).isSameAs(Decision.next());
     // no header: one shared anonymous bucket, so leaving the header out does not escape the limit
     assertThat(decide(plugin, new TestExchange(loop))).isSameAs(Decision.next());
-    assertThat(decide(plugin, new TestExchange(loop).from("10.0.0.9"))).isInstanceOf(Reply.class);
+    assertThat(decide(plugin, new TestExchange(loop).clientIp("10.0.0.9"))).isInstanceOf(Reply.class);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.portico.plugins.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.portico.testkit.TestPluginContext;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class RedisStoresTest {
 
   private RateLimitPlugin route(Vertx gateway) {
     RateLimitPlugin plugin = new RateLimitPlugin(Configs.limit(10, Duration.ofSeconds(1))
-        .redis(redis.uri(), Duration.ofMillis(500)).build(), new TestPluginContext(gateway), name -> null);
+        .redis(redis.uri(), Duration.ofMillis(500)).build(), new TestPluginContext(gateway).routeName("r"), name -> null);
     plugin.warmUp().await();
     return plugin;
   }

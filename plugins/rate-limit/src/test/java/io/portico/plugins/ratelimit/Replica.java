@@ -3,6 +3,7 @@ package io.portico.plugins.ratelimit;
 import static org.awaitility.Awaitility.await;
 
 import io.portico.spi.Plugin;
+import io.portico.testkit.TestPluginContext;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +21,7 @@ final class Replica implements AutoCloseable {
   }
 
   Replica(RateLimitConfig config, int knownReplicas, UnaryOperator<String> env) {
-    context = new TestPluginContext(vertx, knownReplicas);
+    context = new TestPluginContext(vertx).routeName("r").replicas(knownReplicas);
     new RateLimitPluginFactory().validate(config, (field, message) -> {
       throw new IllegalArgumentException(field + ": " + message);
     });

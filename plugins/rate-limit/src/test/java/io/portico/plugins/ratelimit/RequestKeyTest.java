@@ -3,6 +3,7 @@ package io.portico.plugins.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portico.testkit.TestExchange;
 import org.junit.jupiter.api.Test;
 
 class RequestKeyTest {
@@ -17,7 +18,7 @@ class RequestKeyTest {
 
   @Test
   void eachPartReadsItsSource() {
-    TestExchange exchange = exchange().from("10.1.2.3").as("alice").header("X-Tenant", "acme");
+    TestExchange exchange = exchange().clientIp("10.1.2.3").consumer("alice").header("X-Tenant", "acme");
     assertThat(key("route", exchange)).isEqualTo("route");
     assertThat(key("client-ip", exchange)).isEqualTo("10.1.2.3");
     assertThat(key("consumer", exchange)).isEqualTo("alice");
@@ -27,7 +28,7 @@ class RequestKeyTest {
 
   @Test
   void aClaimIsReadFromItsHeaderOnlyForAnAuthenticatedCaller() {
-    assertThat(key("jwt:tier", exchange().as("alice").header("X-Jwt-tier", "gold"))).isEqualTo("gold");
+    assertThat(key("jwt:tier", exchange().consumer("alice").header("X-Jwt-tier", "gold"))).isEqualTo("gold");
     // without an authentication plugin the header is whatever the client sent
     assertThat(key("jwt:tier", exchange().header("X-Jwt-tier", "gold"))).isEqualTo(RequestKey.ANONYMOUS);
   }
@@ -44,7 +45,7 @@ class RequestKeyTest {
     String one = key(spec, exchange().header("A", "x|y").header("B", "z"));
     String other = key(spec, exchange().header("A", "x").header("B", "y|z"));
     assertThat(one).isNotEqualTo(other);
-    assertThat(key("consumer, client-ip", exchange().as("alice").from("10.0.0.1"))).isEqualTo("5:alice8:10.0.0.1");
+    assertThat(key("consumer, client-ip", exchange().consumer("alice").clientIp("10.0.0.1"))).isEqualTo("5:alice8:10.0.0.1");
   }
 
   @Test

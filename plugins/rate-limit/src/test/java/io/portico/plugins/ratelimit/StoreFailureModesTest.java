@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.portico.spi.Decision;
 import io.portico.spi.Reply;
+import io.portico.testkit.TestExchange;
+import io.portico.testkit.TestPluginContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -114,7 +116,7 @@ class StoreFailureModesTest {
     Vertx vertx = Vertx.vertx();
     opened(() -> vertx.close().await());
     RateLimitPlugin plugin = new RateLimitPlugin(Configs.limit(5, Duration.ofMinutes(1))
-        .redis(redis.uri(), Duration.ofMillis(500)).build(), new TestPluginContext(vertx), name -> null);
+        .redis(redis.uri(), Duration.ofMillis(500)).build(), new TestPluginContext(vertx).routeName("r"), name -> null);
     opened(() -> plugin.close().await());
     Load load = new Load(plugin, vertx.getOrCreateContext());
 

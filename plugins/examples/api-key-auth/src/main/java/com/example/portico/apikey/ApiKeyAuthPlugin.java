@@ -8,12 +8,12 @@ import io.vertx.core.Future;
 
 /** Checks the key, sets the consumer, and keeps the key itself from the upstream. */
 final class ApiKeyAuthPlugin implements Plugin {
-  private final ApiKeyAuthPluginFactory.Config config;
+  private final ApiKeyAuthConfig config;
   private final KeyStore keys;
   private final Reply missing;
   private final Reply invalid;
 
-  ApiKeyAuthPlugin(ApiKeyAuthPluginFactory.Config config, KeyStore keys) {
+  ApiKeyAuthPlugin(ApiKeyAuthConfig config, KeyStore keys) {
     this.config = config;
     this.keys = keys;
     String challenge = "ApiKey header=\"" + config.header() + "\"";
@@ -35,7 +35,7 @@ final class ApiKeyAuthPlugin implements Plugin {
     exchange.setConsumer(consumer);
     exchange.requestHeaders().remove(config.header());
     exchange.requestHeaders().set(config.consumerHeader(), consumer);
-    return Decision.CONTINUE;
+    return Decision.next().asFuture();
   }
 
   @Override

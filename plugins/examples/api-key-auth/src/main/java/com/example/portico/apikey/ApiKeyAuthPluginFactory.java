@@ -5,27 +5,12 @@ import io.portico.spi.Plugin;
 import io.portico.spi.PluginContext;
 import io.portico.spi.PluginFactory;
 import io.portico.spi.Stage;
-import java.time.Duration;
 
 /**
  * {@code api-key-auth}: lets a request through only with a known API key, and records the key's
  * owner as the exchange's consumer (so {@code rate-limit} can key on {@code consumer}).
  */
-public final class ApiKeyAuthPluginFactory implements PluginFactory<ApiKeyAuthPluginFactory.Config> {
-
-  /**
-   * @param keysFile a file of {@code key=consumer} lines, relative to the config file
-   * @param header the request header carrying the key, default {@code X-Api-Key}
-   * @param consumerHeader the header telling the upstream who called, default {@code X-Consumer}
-   * @param reloadInterval how often the keys file is read again, default 10s
-   */
-  public record Config(String keysFile, String header, String consumerHeader, Duration reloadInterval) {
-    public Config {
-      header = header != null ? header : "X-Api-Key";
-      consumerHeader = consumerHeader != null ? consumerHeader : "X-Consumer";
-      reloadInterval = reloadInterval != null ? reloadInterval : Duration.ofSeconds(10);
-    }
-  }
+public final class ApiKeyAuthPluginFactory implements PluginFactory<ApiKeyAuthConfig> {
 
   @Override
   public String name() {
@@ -43,12 +28,12 @@ public final class ApiKeyAuthPluginFactory implements PluginFactory<ApiKeyAuthPl
   }
 
   @Override
-  public Class<Config> configType() {
-    return Config.class;
+  public Class<ApiKeyAuthConfig> configType() {
+    return ApiKeyAuthConfig.class;
   }
 
   @Override
-  public void validate(Config config, ConfigErrors errors) {
+  public void validate(ApiKeyAuthConfig config, ConfigErrors errors) {
     if (config.keysFile() == null || config.keysFile().isBlank()) {
       errors.add("keys-file", "is required: a file of key=consumer lines");
     }
@@ -59,7 +44,7 @@ public final class ApiKeyAuthPluginFactory implements PluginFactory<ApiKeyAuthPl
 
   /** Called off the event loop, so reading the keys file once here is allowed. */
   @Override
-  public Plugin create(Config config, PluginContext context) {
+  public Plugin create(ApiKeyAuthConfig config, PluginContext context) {
     KeyStore keys = new KeyStore(context.vertx(), context.resolvePath(config.keysFile()), config.reloadInterval());
     return new ApiKeyAuthPlugin(config, keys);
   }

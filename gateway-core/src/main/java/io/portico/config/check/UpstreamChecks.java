@@ -1,0 +1,124 @@
+package io.portico.config.check;
+
+import io.portico.balance.Balancers;
+import io.portico.balance.HashKey;
+import io.portico.config.ConfigNode;
+import io.portico.config.HealthCheckConfig;
+import io.portico.config.NodePaths;
+import io.portico.config.OutlierConfig;
+import io.portico.config.UpstreamConfig;
+import io.portico.config.bind.ConfigProblems;
+import io.portico.config.bind.Suggestions;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks {@code upstreams[]}: names present and unique, endpoints or discovery (not both), known
+ * balancer, hash-key syntax (required by consistent-hash, used by nothing else), timeouts and pool size.
+ */
+public final class UpstreamChecks {
+
+  private static final String HASH_KEYS = "header:NAME, cookie:NAME, query:NAME, client-ip or path";
+
+  private final ConfigProblems problems;
+
+  public UpstreamChecks(ConfigProblems problems) {
+    this.problems = problems;
+  }
+
+  /** Checks every bound upstream ({@code null} entries failed to bind) and returns the names. */
+  public Set<String> check(List<UpstreamConfig> upstreams) {
+    Set<String> names = UniqueNames.check(problems, "upstreams", "upstream", upstreams, UpstreamConfig::name);
+    for (int i = 0; i < upstreams.size(); i++) {
+      if (upstreams.get(i) != null) {
+        checkOne(upstreams.get(i), NodePaths.index("upstreams", i));
+      }
+    }
+    return names;
+  }
+
+  private void checkOne(UpstreamConfig upstream, String path) {
+    // judged on the document: endpoints written but invalid already have their own errors
+    boolean hasEndpoints = problems.node(NodePaths.key(path, "endpoints")) instanceof ConfigNode.Sequence s && !s.items().isEmpty();
+    if (hasEndpoints && upstream.discovery() != null) {
+      problems.add(NodePaths.key(path, "discovery"), "give endpoints or discovery, not both");
+    } else if (!hasEndpoints && upstream.discovery() == null) {
+      problems.add(path, "needs endpoints or discovery");
+    }
+    if (!Balancers.isKnown(upstream.balancer())) {
+      problems.add(NodePaths.key(path, "balancer"), "unknown balancer \"" + upstream.balancer() + "\""
+          + Suggestions.hint(upstream.balancer(), Balancers.names()));
+    }
+    if (upstream.hashKey() != null) {
+      if (HashKey.parse(upstream.hashKey()) == null) {
+        problems.add(NodePaths.key(path, "hash-key"), "expected " + HASH_KEYS + ", got \"" + upstream.hashKey() + "\"");
+      } else if (!Balancers.CONSISTENT_HASH.equals(upstream.balancer())) {
+        problems.add(NodePaths.key(path, "hash-key"), "only used by balancer " + Balancers.CONSISTENT_HASH);
+      }
+    } else if (Balancers.CONSISTENT_HASH.equals(upstream.balancer())) {
+      problems.add(NodePaths.key(path, "balancer"), Balancers.CONSISTENT_HASH + " needs a hash-key: " + HASH_KEYS);
+    }
+    GatewayChecks.positive(problems, NodePaths.key(path, "connect-timeout"), upstream.connectTimeout());
+    if (upstream.maxConnections() < 1) {
+      problems.add(NodePaths.key(path, "max-connections"), "must be at least 1, got " + upstream.maxConnections());
+    }
+    checkHealth(upstream, path);
+    if (upstream.tls() != null) {
+      new TlsChecks(problems).upstream(upstream.tls(), NodePaths.key(path, "tls"));
+    }
+  }
+
+  private void checkHealth(UpstreamConfig upstream, String path) {
+    HealthCheckConfig check = upstream.healthCheck();
+    if (check != null) {
+      String at = NodePaths.key(path, "health-check");
+      if (!check.type().equals("http") && !check.type().equals("tcp")) {
+        problems.add(NodePaths.key(at, "type"), "expected http or tcp, got \"" + check.type() + "\"");
+      }
+      if (!check.path().startsWith("/")) {
+        problems.add(NodePaths.key(at, "path"), "must start with /, got \"" + check.path() + "\"");
+      }
+      statuses(check.statuses(), NodePaths.key(at, "statuses"));
+      GatewayChecks.positive(problems, NodePaths.key(at, "interval"), check.interval());
+      GatewayChecks.positive(problems, NodePaths.key(at, "timeout"), check.timeout());
+      atLeastOne(check.healthy(), NodePaths.key(at, "healthy"));
+      atLeastOne(check.unhealthy(), NodePaths.key(at, "unhealthy"));
+    }
+    OutlierConfig outlier = upstream.outlier();
+    String at = NodePaths.key(path, "outlier");
+    atLeastOne(outlier.consecutiveFailures(), NodePaths.key(at, "consecutive-failures"));
+    GatewayChecks.positive(problems, NodePaths.key(at, "base-ejection"), outlier.baseEjection());
+    GatewayChecks.positive(problems, NodePaths.key(at, "max-ejection"), outlier.maxEjection());
+    percent(outlier.maxEjectedPercent(), NodePaths.key(at, "max-ejected-percent"));
+    statuses(outlier.statuses(), NodePaths.key(at, "statuses"));
+    percent(upstream.panicThreshold(), NodePaths.key(path, "panic-threshold"));
+    if (upstream.slowStart().isNegative()) {
+      problems.add(NodePaths.key(path, "slow-start"), "must not be negative");
+    } else if (!upstream.slowStart().isZero()
+        && ("round-robin".equals(upstream.balancer()) || "consistent-hash".equals(upstream.balancer()))) {
+      problems.add(NodePaths.key(path, "slow-start"), "needs a weighted balancer (weighted-round-robin, least-request, "
+          + "random or peak-ewma), not " + upstream.balancer());
+    }
+  }
+
+  private void statuses(List<Integer> statuses, String path) {
+    for (int i = 0; i < statuses.size(); i++) {
+      Integer status = statuses.get(i);
+      if (status == null || status < 100 || status > 599) {
+        problems.add(NodePaths.index(path, i), "expected an HTTP status 100..599, got " + status);
+      }
+    }
+  }
+
+  private void atLeastOne(int value, String path) {
+    if (value < 1) {
+      problems.add(path, "must be at least 1, got " + value);
+    }
+  }
+
+  private void percent(int value, String path) {
+    if (value < 0 || value > 100) {
+      problems.add(path, "must be between 0 and 100, got " + value);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.portico.upstream;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The syntax of header field names and values (RFC 9110 §5.1, §5.5; RFC 9113 §8.2.1), checked
+ * without allocating. Shared by the HTTP/2 boundary check and by the last check before a head is
+ * written on an HTTP/1.1 connection, so that no CR, LF or NUL can ever split a line there.
+ */
+public final class FieldSyntax {
+  private static final boolean[] TCHAR = new boolean[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) {
+      TCHAR[c] = true;
+    }
+    for (char c = 'a'; c <= 'z'; c++) {
+      TCHAR[c] = true;
+      TCHAR[c - 32] = true;
+    }
+    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+      TCHAR[c] = true;
+    }
+  }
+
+  private FieldSyntax() {}
+
+  /** Whether {@code name} is a non-empty token (RFC 9110 §5.6.2). */
+  public static boolean isToken(CharSequence name) {
+    int length = name.length();
+    if (length == 0) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = name.charAt(i);
+      if (c >= 128 || !TCHAR[c]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code name} is a non-empty token without upper-case letters, as HTTP/2 requires. */
+  public static boolean isLowerCaseToken(CharSequence name) {
+    int length = name.length();
+    if (length == 0) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = name.charAt(i);
+      if (c >= 128 || !TCHAR[c] || (c >= 'A' && c <= 'Z')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code value} holds a NUL, CR or LF: bytes that can end a line in some parser. */
+  public static boolean hasLineBreakOrNul(CharSequence value) {
+    int length = value.length();
+    for (int i = 0; i < length; i++) {
+      char c = value.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code value} starts or ends with a space or a tab (RFC 9113 §8.2.1). */
+  public static boolean hasEdgeWhitespace(CharSequence value) {
+    int length = value.length();
+    return length > 0 && (isBlank(value.charAt(0)) || isBlank(value.charAt(length - 1)));
+  }
+
+  /**
+   * The first header of {@code headers} that must not be written on an HTTP/1.1 connection (a name
+   * that is not a token, a value with CR, LF or NUL), as {@code name} for the message; or
+   * {@code null} when all are safe.
+   */
+  public static String firstUnsafe(HttpHeaders headers) {
+    Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
+    while (entries.hasNext()) {
+      Map.Entry<CharSequence, CharSequence> entry = entries.next();
+      CharSequence name = entry.getKey();
+      if (!isToken(name) || hasLineBreakOrNul(entry.getValue())) {
+        return printable(name);
+      }
+    }
+    return null;
+  }
+
+  /** {@code text} with control bytes shown as {@code \xNN}, at most 64 characters: safe to log. */
+  public static String printable(CharSequence text) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), 64) + 8);
+    for (int i = 0; i < text.length() && out.length() < 64; i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == 0x7F) {
+        out.append(String.format("\\x%02X", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isBlank(char c) {
+    return c == ' ' || c == '\t';
+  }
+}

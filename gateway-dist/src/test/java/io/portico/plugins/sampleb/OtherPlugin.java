@@ -1,0 +1,4 @@
+package io.portico.plugins.sampleb;
+
+/** Sample: a class of another plugin. */
+public final class OtherPlugin {}
