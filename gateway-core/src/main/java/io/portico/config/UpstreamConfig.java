@@ -19,6 +19,7 @@ import java.util.List;
  *     over all ready ones regardless of health; 0 (default) turns panic mode off
  * @param slowStart an endpoint that becomes healthy ramps its share up over this window (weighted
  *     balancers only); absent or 0 for none
+ * @param tls TLS to the endpoints, or {@code null} for plain HTTP
  */
 public record UpstreamConfig(
     String name,
@@ -31,7 +32,8 @@ public record UpstreamConfig(
     HealthCheckConfig healthCheck,
     OutlierConfig outlier,
     Integer panicThreshold,
-    Duration slowStart) {
+    Duration slowStart,
+    UpstreamTlsConfig tls) {
   public UpstreamConfig {
     balancer = balancer != null ? balancer : "round-robin";
     connectTimeout = connectTimeout != null ? connectTimeout : Duration.ofSeconds(1);
@@ -39,5 +41,13 @@ public record UpstreamConfig(
     outlier = outlier != null ? outlier : OutlierConfig.defaults();
     panicThreshold = panicThreshold != null ? panicThreshold : 0;
     slowStart = slowStart != null ? slowStart : Duration.ZERO;
+  }
+
+  /** An upstream without TLS. */
+  public UpstreamConfig(String name, List<EndpointConfig> endpoints, ConfigNode discovery, String balancer,
+      String hashKey, Duration connectTimeout, Integer maxConnections, HealthCheckConfig healthCheck,
+      OutlierConfig outlier, Integer panicThreshold, Duration slowStart) {
+    this(name, endpoints, discovery, balancer, hashKey, connectTimeout, maxConnections, healthCheck, outlier,
+        panicThreshold, slowStart, null);
   }
 }
