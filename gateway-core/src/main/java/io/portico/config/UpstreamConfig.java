@@ -19,6 +19,7 @@ import java.util.List;
  *     over all ready ones regardless of health; 0 (default) turns panic mode off
  * @param slowStart an endpoint that becomes healthy ramps its share up over this window (weighted
  *     balancers only); absent or 0 for none
+ * @param tls TLS to the endpoints, or {@code null} for plain HTTP
  * @param adaptiveConcurrency a limit on the tries in flight learned from latency, or {@code null}
  *     for none
  */
@@ -34,6 +35,7 @@ public record UpstreamConfig(
     OutlierConfig outlier,
     Integer panicThreshold,
     Duration slowStart,
+    UpstreamTlsConfig tls,
     AdaptiveConcurrencyConfig adaptiveConcurrency) {
   public UpstreamConfig {
     balancer = balancer != null ? balancer : "round-robin";
@@ -42,5 +44,13 @@ public record UpstreamConfig(
     outlier = outlier != null ? outlier : OutlierConfig.defaults();
     panicThreshold = panicThreshold != null ? panicThreshold : 0;
     slowStart = slowStart != null ? slowStart : Duration.ZERO;
+  }
+
+  /** An upstream without TLS. */
+  public UpstreamConfig(String name, List<EndpointConfig> endpoints, ConfigNode discovery, String balancer,
+      String hashKey, Duration connectTimeout, Integer maxConnections, HealthCheckConfig healthCheck,
+      OutlierConfig outlier, Integer panicThreshold, Duration slowStart) {
+    this(name, endpoints, discovery, balancer, hashKey, connectTimeout, maxConnections, healthCheck, outlier,
+        panicThreshold, slowStart, null, null);
   }
 }

@@ -101,6 +101,8 @@ public final class ErrorCatalog {
         return "the upstream did not answer in time";
       case NO_ENDPOINT:
         return "no healthy endpoint for the upstream";
+      case TLS_ERROR:
+        return "the TLS handshake with the upstream failed";
       default:
         return kind.error();
     }

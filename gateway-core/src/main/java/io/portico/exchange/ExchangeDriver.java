@@ -111,6 +111,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
         LOG.warn("route {}: upstream interceptor failed", exchange.routeName(), result.cause());
       } else {
         LOG.debug("route {}: {}", exchange.routeName(), result.cause().getMessage());
+        exchange.trace.errorDetail(result.cause().getMessage()); // e.g. why a TLS handshake failed
       }
       use(reply);
     } else if (result.result() == obtained && obtained != null) {

@@ -17,6 +17,7 @@ final class ExchangeRecord implements ExchangeLog {
   private final String path;
   private final int status;
   private final String errorCode;
+  private final String errorDetail;
   private final long startEpochMillis;
   private final long durationNanos;
   private final long upstreamDurationNanos;
@@ -41,6 +42,7 @@ final class ExchangeRecord implements ExchangeLog {
     this.path = exchange.path();
     this.status = status;
     this.errorCode = trace.errorCode();
+    this.errorDetail = trace.errorDetail();
     this.durationNanos = System.nanoTime() - exchange.startNanos();
     this.startEpochMillis = System.currentTimeMillis() - durationNanos / 1_000_000;
     this.upstreamDurationNanos = trace.upstreamNanos();
@@ -93,6 +95,11 @@ final class ExchangeRecord implements ExchangeLog {
   @Override
   public String errorCode() {
     return errorCode;
+  }
+
+  @Override
+  public String errorDetail() {
+    return errorDetail;
   }
 
   @Override

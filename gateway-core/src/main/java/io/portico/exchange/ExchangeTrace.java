@@ -8,6 +8,8 @@ import io.portico.upstream.Upstream;
  */
 final class ExchangeTrace {
   private String errorCode;
+  /** The cause behind the error code when an upstream call failed, else {@code null}. */
+  private String errorDetail;
   private Upstream upstream;
   private boolean mirrored;
   private String endpoint;
@@ -78,6 +80,14 @@ final class ExchangeTrace {
 
   String errorCode() {
     return errorCode;
+  }
+
+  void errorDetail(String detail) {
+    errorDetail = detail;
+  }
+
+  String errorDetail() {
+    return errorDetail;
   }
 
   String endpoint() {

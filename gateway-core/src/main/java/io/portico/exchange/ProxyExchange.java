@@ -152,6 +152,11 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   }
 
   @Override
+  public java.util.List<java.security.cert.X509Certificate> clientCertificates() {
+    return ClientCertificates.of(request);
+  }
+
+  @Override
   public String clientIp() {
     if (clientIp == null) {
       clientIp = snapshot.trustedProxies().clientIp(peerIp(), trustedPeer, request.getHeader(HeaderPolicy.X_FORWARDED_FOR));

@@ -10,6 +10,9 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.SocketAddress;
+import io.portico.config.UpstreamTlsConfig;
+import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,12 +25,21 @@ public final class HealthChecker {
   private final Vertx vertx;
   private final HealthCheckConfig config;
   private final UpstreamHealth health;
+  private final UpstreamTlsConfig tls;
+  private final Path baseDir;
   private HttpClient http;
   private NetClient tcp;
   private long timer = -1;
   private volatile boolean stopped;
 
   public HealthChecker(Vertx vertx, HealthCheckConfig config, UpstreamHealth health) {
+    this(vertx, config, health, null, null);
+  }
+
+  /** Checks over TLS as set by the upstream's {@code tls:} block, when it has one. */
+  public HealthChecker(Vertx vertx, HealthCheckConfig config, UpstreamHealth health, UpstreamTlsConfig tls, Path baseDir) {
+    this.tls = tls;
+    this.baseDir = baseDir;
     this.vertx = vertx;
     this.config = config;
     this.health = health;
@@ -43,8 +55,11 @@ public final class HealthChecker {
       tcp = vertx.createNetClient(new NetClientOptions().setConnectTimeout(timeout));
     } else {
       // no keep-alive: each check proves that a new connection can be made
-      http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(timeout),
-          new PoolOptions().setHttp1MaxSize(4));
+      HttpClientOptions options = new HttpClientOptions().setKeepAlive(false).setConnectTimeout(timeout);
+      if (tls != null) {
+        HealthCheckTls.apply(options, tls, baseDir);
+      }
+      http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(4));
     }
     timer = vertx.setTimer(1, id -> round());
   }
@@ -81,7 +96,10 @@ public final class HealthChecker {
       });
       return;
     }
-    RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
+    // over TLS the configured server name is the SNI, the verified name and the Host header
+    String name = tls != null && tls.serverName() != null ? tls.serverName() : host;
+    RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(name).setPort(port)
+        .setServer(SocketAddress.inetSocketAddress(port, host))
         .setURI(config.path()).setIdleTimeout(config.timeout().toMillis()).putHeader("user-agent", "portico-health-check");
     http.request(request)
         .compose(req -> req.send().compose(response -> response.body().map(body -> response.statusCode())))

@@ -31,6 +31,9 @@ import io.portico.upstream.ConcurrencyLimit;
 import io.portico.upstream.HedgePolicy;
 import io.portico.upstream.TrustedProxies;
 import io.portico.upstream.Upstream;
+import io.portico.upstream.UpstreamTls;
+import io.portico.upstream.UpstreamTlsContexts;
+import java.nio.file.Path;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -180,13 +183,14 @@ public final class ConfigCompiler {
     Map<String, Upstream> upstreams = new LinkedHashMap<>();
     Map<ClientSettings, ClientSettings> settings = new HashMap<>();
     for (UpstreamConfig config : gateway.upstreams() == null ? List.<UpstreamConfig>of() : gateway.upstreams()) {
-      ClientSettings wanted = new ClientSettings((int) config.connectTimeout().toMillis(), config.maxConnections());
+      Upstream running = previous == null ? null : previous.upstreams().get(config.name());
+      ClientSettings wanted = new ClientSettings((int) config.connectTimeout().toMillis(), config.maxConnections(),
+          tls(config, running, validated.baseDir()));
       ClientSettings shared = settings.computeIfAbsent(wanted, s -> s); // one instance per kind
       DiscoveryBinding binding = validated.upstreamDiscovery().get(config.name());
-      Upstream running = previous == null ? null : previous.upstreams().get(config.name());
       // an unchanged upstream keeps its health, ejections and checker across a reload
       Upstream upstream = running != null && running.config().equals(config) && running.settings().equals(shared)
-          ? running : build(config, shared, binding);
+          ? running : build(config, shared, binding, validated.baseDir());
       if (binding != null) {
         discovery.feed(upstream, binding,
             new GatewayPluginContext(vertx, "upstream:" + config.name(), meterRegistry, validated.baseDir(),
@@ -197,11 +201,29 @@ public final class ConfigCompiler {
     return upstreams;
   }
 
-  private Upstream build(UpstreamConfig config, ClientSettings settings, DiscoveryBinding binding) {
+  /** The upstream's TLS: the running one when its block is unchanged (its sessions stay cached). */
+  private static UpstreamTls tls(UpstreamConfig config, Upstream running, Path baseDir) {
+    if (config.tls() == null) {
+      return null;
+    }
+    UpstreamTlsContexts.warnIfInsecure(config.name(), config.tls());
+    long handshake = UpstreamTlsContexts.handshakeTimeoutMillis(config.connectTimeout().toMillis());
+    UpstreamTls kept = running == null ? null : running.settings().tls();
+    if (kept != null && kept.builtFrom(config.tls(), baseDir, handshake)) {
+      return kept;
+    }
+    try {
+      return UpstreamTlsContexts.create(config.tls(), baseDir, handshake);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("upstream " + config.name() + ": tls: " + e.getMessage(), e);
+    }
+  }
+
+  private Upstream build(UpstreamConfig config, ClientSettings settings, DiscoveryBinding binding, Path baseDir) {
     BalancerFactory balancer = Balancers.factory(config.balancer(), config.hashKey(), config.name());
     Upstream[] built = new Upstream[1];
     UpstreamHealth health = new UpstreamHealth(config, balancer, loops, vertx, meterRegistry, set -> built[0].publish(set));
-    HealthChecker checker = config.healthCheck() == null ? null : new HealthChecker(vertx, config.healthCheck(), health);
+    HealthChecker checker = config.healthCheck() == null ? null : new HealthChecker(vertx, config.healthCheck(), health, config.tls(), baseDir);
     built[0] = new Upstream(config, settings, health, checker, binding == null ? "static" : binding.factory().type());
     if (config.adaptiveConcurrency() != null) {
       built[0].limitConcurrency(new ConcurrencyLimit(config.name(), config.adaptiveConcurrency(), loops, meterRegistry));

@@ -26,6 +26,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.portico.server.TlsSources;
+import io.portico.tls.CertificateExpiry;
+import io.portico.tls.TlsFileWatcher;
 
 /**
  * The proxy engine: listeners on every event loop, the compiled routes and plugin chains, the
@@ -34,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  /** How often certificate files are checked for rotation. */
+  private static final long TLS_CHECK_MILLIS = 1000;
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry meterRegistry;
@@ -43,6 +48,7 @@ public final class Gateway {
   private final Context control;
   private final Promise<Void> ready = Promise.promise();
   private String deploymentId;
+  private TlsFileWatcher tlsWatcher;
   private OverloadGuard overload;
   private Future<Void> applying = Future.succeededFuture();
   private Future<Void> stopped;
@@ -82,6 +88,9 @@ public final class Gateway {
         return listener;
       }, new DeploymentOptions().setInstances(instances)).map(id -> {
         gateway.deploymentId = id;
+        gateway.tlsWatcher = new TlsFileWatcher(vertx, () -> TlsSources.of(runtime, listeners),
+            new CertificateExpiry(registry));
+        gateway.tlsWatcher.start(TLS_CHECK_MILLIS);
         compilation.start();
         gateway.warmUp(compilation.created()).onComplete(gateway.ready);
         LOG.info("gateway listening on {}:{} with {} routes (config {} from {})", runtime.listen().host(),
@@ -135,6 +144,9 @@ public final class Gateway {
       return stopped;
     }
     runtime.startDraining();
+    if (tlsWatcher != null) {
+      tlsWatcher.stop();
+    }
     if (overload != null) {
       overload.close();
     }

@@ -50,6 +50,11 @@ public final class ListenerVerticle extends VerticleBase {
     return server.listen();
   }
 
+  /** New TLS material for new connections; open connections keep theirs. */
+  public Future<Boolean> updateTls(io.vertx.core.net.ServerSSLOptions options) {
+    return server.updateSSLOptions(options, true);
+  }
+
   /** The port this listener is bound to. */
   public int port() {
     return server.actualPort();

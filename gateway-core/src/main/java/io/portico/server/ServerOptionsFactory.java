@@ -5,7 +5,6 @@ import io.portico.config.ListenConfig;
 import io.portico.config.TlsConfig;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -43,19 +42,10 @@ final class ServerOptionsFactory {
         .setInitialSettings(new Http2Settings().setMaxHeaderListSize(limits.maxHeaderSize()));
     TlsConfig tls = listen.tls();
     if (tls != null) {
-      options.setSsl(true)
-          .setUseAlpn(true)
-          .setKeyCertOptions(new PemKeyCertOptions()
-              .setCertPath(resolve(baseDir, tls.cert()))
-              .setKeyPath(resolve(baseDir, tls.key())));
+      EdgeTls.apply(options, tls, baseDir);
     } else {
       options.setHttp2ClearTextEnabled(true);
     }
     return options;
-  }
-
-  private static String resolve(Path baseDir, String file) {
-    Path path = Path.of(file);
-    return (path.isAbsolute() || baseDir == null ? path : baseDir.resolve(path)).toString();
   }
 }

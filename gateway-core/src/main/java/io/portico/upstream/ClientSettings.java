@@ -6,5 +6,12 @@ package io.portico.upstream;
  *
  * @param connectTimeoutMillis TCP connect deadline
  * @param maxConnections connections per endpoint and event loop
+ * @param tls TLS to the endpoints (compared by identity: one instance per upstream TLS block), or
+ *     {@code null} for plain HTTP
  */
-public record ClientSettings(int connectTimeoutMillis, int maxConnections) {}
+public record ClientSettings(int connectTimeoutMillis, int maxConnections, UpstreamTls tls) {
+  /** Plain HTTP settings. */
+  public ClientSettings(int connectTimeoutMillis, int maxConnections) {
+    this(connectTimeoutMillis, maxConnections, null);
+  }
+}

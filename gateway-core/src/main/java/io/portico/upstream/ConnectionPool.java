@@ -3,8 +3,11 @@ package io.portico.upstream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslHandler;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The keep-alive connections of one event loop to one endpoint: idle ones reused most recent first,
@@ -21,6 +24,7 @@ public final class ConnectionPool {
     void connectFailed(Throwable cause);
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionPool.class);
   private static final long KEEP_ALIVE_NANOS = 30_000_000_000L;
 
   private final Bootstrap bootstrap;
@@ -29,6 +33,7 @@ public final class ConnectionPool {
   private final int maxConnections;
   private final String address;
   private final LongAdder counted;
+  private final UpstreamTls tls;
   private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
   private final ArrayDeque<Lease> waiting = new ArrayDeque<>();
   private int open;
@@ -36,7 +41,13 @@ public final class ConnectionPool {
 
   /** @param counted counts the open connections of all pools, for the gateway's stats */
   ConnectionPool(Bootstrap bootstrap, String host, int port, int maxConnections, LongAdder counted) {
+    this(bootstrap, host, port, maxConnections, counted, null);
+  }
+
+  /** @param tls TLS to the endpoint: a connection is handed out once its handshake succeeded */
+  ConnectionPool(Bootstrap bootstrap, String host, int port, int maxConnections, LongAdder counted, UpstreamTls tls) {
     this.bootstrap = bootstrap;
+    this.tls = tls;
     this.counted = counted;
     this.host = host;
     this.port = port;
@@ -112,10 +123,26 @@ public final class ConnectionPool {
     open++;
     counted.increment();
     UpstreamConnection connection = new UpstreamConnection(this);
-    ChannelFuture connecting = bootstrap.clone().handler(new UpstreamChannelInitializer(connection)).connect(host, port);
+    ChannelFuture connecting = bootstrap.clone()
+        .handler(new UpstreamChannelInitializer(connection, tls, host, port)).connect(host, port);
     connecting.addListener((ChannelFutureListener) future -> {
       if (future.isSuccess()) {
-        lease.acquired(connection);
+        SslHandler handshaking = tls == null ? null : future.channel().pipeline().get(SslHandler.class);
+        if (handshaking == null) {
+          lease.acquired(connection);
+          return;
+        }
+        handshaking.handshakeFuture().addListener(handshake -> {
+          if (handshake.isSuccess()) {
+            lease.acquired(connection);
+          } else {
+            // the channel was active: its close counts it out through closed()
+            future.channel().close();
+            UpstreamTlsException failure = new UpstreamTlsException(address, handshake.cause());
+            LOG.warn("{}", failure.getMessage());
+            lease.connectFailed(failure);
+          }
+        });
       } else {
         open--;
         counted.decrement();

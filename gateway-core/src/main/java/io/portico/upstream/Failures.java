@@ -8,12 +8,23 @@ final class Failures {
 
   /** The client could not get a connection to {@code endpoint}. */
   static UpstreamFailure connect(String endpoint, Throwable cause) {
+    if (cause instanceof UpstreamTlsException tls) {
+      return tls(endpoint, tls.getCause());
+    }
     return new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILURE, endpoint, describe(cause));
   }
 
   /** The connection failed after the request was handed to it, before an answer head. */
   static UpstreamFailure reset(String endpoint, Throwable cause) {
+    if (UpstreamTlsException.isTls(cause)) {
+      return tls(endpoint, cause); // a TLS 1.3 server refuses a client certificate after the handshake
+    }
     return new UpstreamFailure(UpstreamFailure.Kind.RESET, endpoint, describe(cause));
+  }
+
+  /** The TLS handshake failed, or the upstream ended the TLS session with an alert. */
+  static UpstreamFailure tls(String endpoint, Throwable cause) {
+    return new UpstreamFailure(UpstreamFailure.Kind.TLS_ERROR, endpoint, UpstreamTlsException.describe(cause));
   }
 
   static UpstreamFailure timeout(String endpoint, long millis) {

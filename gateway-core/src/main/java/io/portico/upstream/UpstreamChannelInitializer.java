@@ -41,13 +41,27 @@ final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
       .setHeadersFactory(VERTX_HEADERS);
 
   private final UpstreamConnection connection;
+  private final UpstreamTls tls;
+  private final String host;
+  private final int port;
 
   UpstreamChannelInitializer(UpstreamConnection connection) {
+    this(connection, null, null, 0);
+  }
+
+  /** With TLS to {@code host:port} first in the pipeline when {@code tls} is not {@code null}. */
+  UpstreamChannelInitializer(UpstreamConnection connection, UpstreamTls tls, String host, int port) {
     this.connection = connection;
+    this.tls = tls;
+    this.host = host;
+    this.port = port;
   }
 
   @Override
   protected void initChannel(Channel channel) {
+    if (tls != null) {
+      channel.pipeline().addLast("tls", tls.newHandler(channel.alloc(), host, port));
+    }
     channel.pipeline().addLast("codec", new HttpClientCodec(DECODER, false, false));
     channel.pipeline().addLast("connection", connection);
   }

@@ -40,7 +40,10 @@ public final class UpstreamClients {
         .group(loop)
         .channelFactory(((VertxInternal) vertx).transport().channelFactory(false))
         .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true);
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        // host names resolve through Vert.x's asynchronous resolver (hosts file, then DNS with a
+        // cache that honours TTLs), never with a blocking lookup on this loop, Netty's default
+        .resolver(((VertxInternal) vertx).nameResolver().nettyAddressResolverGroup());
   }
 
   /** The pool of {@code endpoint} for upstreams with {@code settings}. */
@@ -51,7 +54,7 @@ public final class UpstreamClients {
     }
     pool = pools.computeIfAbsent(new PoolKey(endpoint.host(), endpoint.port(), settings), key -> new ConnectionPool(
         bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMillis()),
-        key.host(), key.port(), settings.maxConnections(), open));
+        key.host(), key.port(), settings.maxConnections(), open, settings.tls()));
     if (byEndpoint.size() >= MAX_CACHED_ENDPOINTS) {
       byEndpoint.clear(); // endpoints of older snapshots
     }

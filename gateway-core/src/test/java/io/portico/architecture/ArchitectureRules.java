@@ -58,7 +58,7 @@ final class ArchitectureRules {
         .layer("Upstream").definedBy(root + ".upstream..")
         .layer("Endpoints").definedBy(root + ".endpoint..", root + ".balance..", root + ".health..", root + ".route..")
         .layer("Config").definedBy(root + ".config", root + ".config.bind..", root + ".config.check..",
-            root + ".config.source..", root + ".config.load..", root + ".plugin..")
+            root + ".config.source..", root + ".config.load..", root + ".plugin..", root + ".tls..")
         .whereLayer("Launch").mayNotBeAccessedByAnyLayer()
         .whereLayer("Transport").mayOnlyBeAccessedByLayers("Launch")
         .whereLayer("Exchange").mayOnlyBeAccessedByLayers("Transport")

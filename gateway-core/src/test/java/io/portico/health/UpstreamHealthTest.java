@@ -41,7 +41,7 @@ class UpstreamHealthTest {
   }
 
   UpstreamHealth health(String balancer, OutlierConfig outlier, Integer panic, Duration slowStart, List<Endpoint> endpoints) {
-    UpstreamConfig config = new UpstreamConfig("app", null, null, balancer, null, null, null, null, outlier, panic, slowStart, null);
+    UpstreamConfig config = new UpstreamConfig("app", null, null, balancer, null, null, null, null, outlier, panic, slowStart);
     UpstreamHealth health = new UpstreamHealth(config, Balancers.factory(balancer, "app"), 1, vertx, registry, published::set);
     health.endpoints(endpoints);
     return health;

@@ -1,7 +1,7 @@
 package io.portico.bench;
 
-import io.portico.Gateway;
-import io.portico.config.ConfigLoader;
+import io.portico.server.Gateway;
+import io.portico.config.load.ConfigLoader;
 import io.portico.plugin.PluginRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * One request and its answer as it passes through the gateway. An exchange is confined to the
@@ -82,6 +84,15 @@ public interface Exchange {
    * limit headers computed in {@link Plugin#onRequest}).
    */
   MultiMap additionalResponseHeaders();
+
+  /**
+   * The certificate chain the client presented in the TLS handshake, its own certificate first,
+   * already verified by the listener against {@code listen.tls.client-auth.ca}; empty on plain
+   * HTTP, when the listener does not ask for certificates, or when the client sent none.
+   */
+  default List<X509Certificate> clientCertificates() {
+    return List.of();
+  }
 
   /** The identity of the caller as set by an authentication plugin, or {@code null}. */
   String consumer();

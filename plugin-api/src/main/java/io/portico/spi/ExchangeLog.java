@@ -35,6 +35,15 @@ public interface ExchangeLog {
   /** The gateway's error code (as in the error JSON), or {@code null} for an upstream answer. */
   String errorCode();
 
+  /**
+   * Why the gateway answered with {@link #errorCode()}, when it knows more than the code says: the
+   * cause of an upstream failure (for {@code upstream_tls_error} the handshake's, e.g. an unknown
+   * CA or an expired certificate); else {@code null}.
+   */
+  default String errorDetail() {
+    return null;
+  }
+
   /** Wall-clock time the request head was received, in epoch milliseconds. */
   long startEpochMillis();
 

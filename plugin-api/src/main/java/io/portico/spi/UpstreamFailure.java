@@ -15,6 +15,12 @@ public final class UpstreamFailure extends RuntimeException {
     /** No healthy endpoint to send to: 503 {@code no_healthy_endpoint}. */
     NO_ENDPOINT(503, "no_healthy_endpoint"),
     /**
+     * The TLS handshake with the upstream failed (unknown CA, expired certificate, name mismatch,
+     * handshake timeout, client certificate refused): 502 {@code upstream_tls_error}. Counts as an
+     * upstream fault for outlier detection and breakers.
+     */
+    TLS_ERROR(502, "upstream_tls_error"),
+    /**
      * The gateway gave up on the try itself (the client went away, or the answer was no longer
      * wanted). Not a fault of the upstream: breakers and outlier detection must not count it.
      */

@@ -22,12 +22,7 @@ public final class GatewayChecks {
     atLeast("listen.instances", config.listen().instances(), 1);
     TlsConfig tls = config.listen().tls();
     if (tls != null) {
-      if (tls.cert() == null) {
-        problems.add("listen.tls.cert", "is required");
-      }
-      if (tls.key() == null) {
-        problems.add("listen.tls.key", "is required");
-      }
+      new TlsChecks(problems).listen(tls);
     }
     port("admin.port", config.admin().port());
     LimitsConfig limits = config.limits();

@@ -63,6 +63,9 @@ public final class UpstreamChecks {
       problems.add(NodePaths.key(path, "max-connections"), "must be at least 1, got " + upstream.maxConnections());
     }
     checkHealth(upstream, path);
+    if (upstream.tls() != null) {
+      new TlsChecks(problems).upstream(upstream.tls(), NodePaths.key(path, "tls"));
+    }
   }
 
   private void checkHealth(UpstreamConfig upstream, String path) {

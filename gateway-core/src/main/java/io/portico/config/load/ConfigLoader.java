@@ -21,6 +21,7 @@ import io.portico.config.bind.RecordBinder;
 import io.portico.config.bind.StoreBinder;
 import io.portico.config.check.GatewayChecks;
 import io.portico.config.check.RouteChecks;
+import io.portico.config.check.TlsFileChecks;
 import io.portico.config.check.UpstreamChecks;
 import io.portico.config.source.ConfigFileReader;
 import io.portico.config.source.ContentHash;
@@ -173,6 +174,7 @@ public final class ConfigLoader {
       discovery = withStoreSettings(discovery, store, base.config());
     }
     new RouteChecks(problems, new UpstreamChecks(problems).check(upstreams)).check(routes);
+    new TlsFileChecks(problems, baseDir).check(base, upstreams);
     Map<String, DiscoveryBinding> bindings = new DiscoveryBinder(registry, problems).bind(discovery, upstreams);
     if (store != null) {
       checkLocalRegistry(upstreams, bindings, store.type(), problems);

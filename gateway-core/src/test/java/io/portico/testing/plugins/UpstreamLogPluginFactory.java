@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class UpstreamLogPluginFactory implements PluginFactory<NoConfig> {
   /** Request id to the upstream its {@link ExchangeLog} names. */
   public static final Map<String, String> UPSTREAMS = new ConcurrentHashMap<>();
+  /** Request id to its {@link ExchangeLog#errorDetail()}, when it has one. */
+  public static final Map<String, String> ERROR_DETAILS = new ConcurrentHashMap<>();
 
   @Override
   public String name() {
@@ -41,6 +43,9 @@ public final class UpstreamLogPluginFactory implements PluginFactory<NoConfig> {
       public void onComplete(ExchangeLog log) {
         if (log.upstreamName() != null) {
           UPSTREAMS.put(log.requestId(), log.upstreamName());
+        }
+        if (log.errorDetail() != null) {
+          ERROR_DETAILS.put(log.requestId(), log.errorDetail());
         }
       }
     };

@@ -61,6 +61,7 @@ public final class AccessLogPluginFactory implements PluginFactory<AccessLogConf
         .put("endpoint", log.endpoint())
         .put("status", log.status())
         .put("error", log.errorCode())
+        .put("error_detail", log.errorDetail())
         .put("attempts", log.attempts())
         .put("duration_ms", log.durationNanos() / 1e6)
         .put("upstream_ms", log.upstreamDurationNanos() < 0 ? null : log.upstreamDurationNanos() / 1e6)
