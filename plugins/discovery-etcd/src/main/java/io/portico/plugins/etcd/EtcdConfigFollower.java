@@ -8,7 +8,6 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.portico.spi.ConfigStore;
@@ -127,7 +126,7 @@ final class EtcdConfigFollower {
       return;
     }
     watcher = client.getWatchClient().watch(bytes(keys.prefix()),
-        WatchOption.builder().isPrefix(true).withRevision(fromRevision).build(),
+        EtcdWatches.prefixFrom(fromRevision),
         Watch.listener(response -> onEvents(watchGeneration, response), error -> onWatchError(watchGeneration, error)));
     watching = true;
   }

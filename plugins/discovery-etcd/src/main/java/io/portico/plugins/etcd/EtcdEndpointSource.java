@@ -5,7 +5,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.portico.spi.Endpoint;
@@ -84,7 +83,7 @@ final class EtcdEndpointSource implements EndpointSource {
       watcher.close();
     }
     watcher = client.getWatchClient().watch(EtcdClients.bytes(prefix),
-        WatchOption.builder().isPrefix(true).withRevision(fromRevision).build(),
+        EtcdWatches.prefixFrom(fromRevision),
         Watch.listener(this::onEvents, error -> retry("watch on " + prefix + " ended: " + error.getMessage())));
   }
 
