@@ -31,6 +31,7 @@ final class AdminApi {
   private final ConfigWriteApi writes;
   private final RegistrationApi registrations;
   private final ConfigHistoryApi history;
+  private final PluginWriteApi pluginWrites;
 
   private final AdminStats stats;
 
@@ -44,6 +45,7 @@ final class AdminApi {
     this.writes = new ConfigWriteApi(reloader, store);
     this.registrations = new RegistrationApi(instances);
     this.history = new ConfigHistoryApi(reloader, store);
+    this.pluginWrites = new PluginWriteApi(reloader, store, writes);
   }
 
   /**
@@ -62,6 +64,8 @@ final class AdminApi {
         .handler(ctx -> writes.handle(ctx, ConfigStore.Kind.UPSTREAM, rest(ctx, "/admin/upstreams/")));
     router.routeWithRegex("/admin/services/.*")
         .handler(ctx -> registrations.handle(ctx, rest(ctx, "/admin/services/")));
+    router.routeWithRegex("/admin/plugins/.+")
+        .handler(ctx -> pluginWrites.handle(ctx, rest(ctx, "/admin/plugins/")));
     router.routeWithRegex("/admin/config/history/.+")
         .handler(ctx -> history.one(ctx.request(), rest(ctx, "/admin/config/history/")));
     router.routeWithRegex("/admin/config/rollback/.+")
