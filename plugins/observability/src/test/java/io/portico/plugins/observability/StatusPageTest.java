@@ -101,6 +101,7 @@ class StatusPageTest {
       assertThat(health.find()).as(dom).isTrue();
       assertThat(Integer.parseInt(health.group(1))).isEqualTo(50); // round-robin over two endpoints
       assertThat(dom).contains("id=\"config-version\"");
+      assertThat(dom).containsPattern("(?s)id=\"history\">.*<td>[0-9a-f]+ \\(running\\)</td>.*<td>added routes: orders; added upstreams: shop</td>");
 
       Path screenshot = Path.of("target", "status-page.png").toAbsolutePath();
       Files.deleteIfExists(screenshot);
