@@ -27,7 +27,7 @@ class AlertRulesTest {
   @Test
   void promtoolChecksTheRules() throws Exception {
     String report = promtool("check", "rules", "alerts.yaml", "objectives-example.yaml");
-    assertThat(report).contains("SUCCESS: 12 rules found");
+    assertThat(report).contains("SUCCESS: 13 rules found");
   }
 
   @Test
