@@ -225,6 +225,7 @@ public final class PorticoServer {
             ConfigReloader reloader = new ConfigReloader(v, loader, config, adjust, gateway, first, documents, startOverlay);
             if (link != null) {
               link.attach(reloader, usedSnapshot);
+              link.bindMetrics(gateway.meterRegistry());
             }
             return AdminServer.start(v, first.gateway().admin(), gateway, reloader, plugins, link, instances)
                 .onFailure(e -> metrics.close())

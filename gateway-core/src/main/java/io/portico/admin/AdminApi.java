@@ -30,6 +30,8 @@ final class AdminApi {
   private final ConfigStoreLink store;
   private final ConfigWriteApi writes;
   private final RegistrationApi registrations;
+  private final ConfigHistoryApi history;
+  private final PluginWriteApi pluginWrites;
 
   private final AdminStats stats;
 
@@ -42,6 +44,8 @@ final class AdminApi {
     this.store = store;
     this.writes = new ConfigWriteApi(reloader, store);
     this.registrations = new RegistrationApi(instances);
+    this.history = new ConfigHistoryApi(reloader, store);
+    this.pluginWrites = new PluginWriteApi(reloader, store, writes);
   }
 
   /**
@@ -60,6 +64,12 @@ final class AdminApi {
         .handler(ctx -> writes.handle(ctx, ConfigStore.Kind.UPSTREAM, rest(ctx, "/admin/upstreams/")));
     router.routeWithRegex("/admin/services/.*")
         .handler(ctx -> registrations.handle(ctx, rest(ctx, "/admin/services/")));
+    router.routeWithRegex("/admin/plugins/.+")
+        .handler(ctx -> pluginWrites.handle(ctx, rest(ctx, "/admin/plugins/")));
+    router.routeWithRegex("/admin/config/history/.+")
+        .handler(ctx -> history.one(ctx.request(), rest(ctx, "/admin/config/history/")));
+    router.routeWithRegex("/admin/config/rollback/.+")
+        .handler(ctx -> history.rollback(ctx.request(), rest(ctx, "/admin/config/rollback/")));
     router.route("/healthz").handler(ctx -> json(ctx.request(), 200, new JsonObject().put("status", "alive")));
     router.route("/readyz").handler(ctx -> readyz(ctx.request()));
     router.route("/metrics").handler(ctx -> metrics(ctx.request()));
@@ -68,6 +78,7 @@ final class AdminApi {
     getOnly(router, "/admin/plugins", view::plugins);
     getOnly(router, "/admin/config", this::config);
     getOnly(router, "/admin/stats", stats::render);
+    getOnly(router, "/admin/config/history", history::list);
     router.route("/admin/reload").handler(ctx -> reload(ctx.request()));
     router.routeWithRegex("/admin/?").handler(ctx -> statusPage(ctx.request()));
     router.route().handler(ctx -> json(ctx.request(), 404,

@@ -1,6 +1,7 @@
 package io.portico.admin;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
@@ -15,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Per-route figures over the last minute for {@code GET /admin/stats} and the status page: request
- * rate, error rate, p50 and p99. Read from the meters of the {@code metrics} plugin
- * ({@code portico.request.duration}, {@code portico.requests}); without that plugin there are no
- * figures. Cumulative counts and histogram buckets are sampled every 5 seconds on the admin
+ * rate, error rate, p50 and p99, a 15-minute history ({@link RouteHistory}), rate-limit rejections
+ * and breaker states. Read from the meters of the {@code metrics} plugin
+ * ({@code portico.request.duration}, {@code portico.requests}), which is on by default; a route
+ * with {@code metrics: false} has no figures. Cumulative counts and histogram buckets are sampled every 5 seconds on the admin
  * server's event loop, so a figure covers up to the last 60 seconds. The percentiles are estimated
  * from the window's bucket counts by linear interpolation within a bucket, as Prometheus's
  * {@code histogram_quantile} does: nothing beyond the buckets is recorded per request.
@@ -30,6 +32,7 @@ final class AdminStats {
 
   private final MeterRegistry registry;
   private final Deque<Sample> samples = new ArrayDeque<>();
+  private final RouteHistory history = new RouteHistory();
 
   AdminStats(Vertx vertx, MeterRegistry registry) {
     this.registry = registry;
@@ -59,10 +62,30 @@ final class AdminStats {
   }
 
   private synchronized void sample() {
-    samples.addLast(new Sample(System.currentTimeMillis(), counts(), buckets()));
+    Sample previous = samples.peekLast();
+    Sample sample = new Sample(System.currentTimeMillis(), counts(), buckets());
+    samples.addLast(sample);
+    if (previous != null) {
+      record(previous, sample);
+    }
     while (samples.size() > SAMPLES) {
       samples.removeFirst();
     }
+  }
+
+  /** One point of each route's 15-minute history: what happened between two samples. */
+  private void record(Sample then, Sample now) {
+    double seconds = Math.max(0.001, (now.atMillis() - then.atMillis()) / 1000.0);
+    for (Map.Entry<String, double[]> entry : now.countsByRoute().entrySet()) {
+      double[] before = then.countsByRoute().getOrDefault(entry.getKey(), new double[2]);
+      double requests = entry.getValue()[0] - before[0];
+      double errors = entry.getValue()[1] - before[1];
+      CountAtBucket[] nowBuckets = now.bucketsByRoute().get(entry.getKey());
+      double[] window = nowBuckets == null ? null : Percentiles.window(nowBuckets, then.bucketsByRoute().get(entry.getKey()));
+      double p99 = window == null || requests <= 0 ? Double.NaN : Percentiles.estimate(nowBuckets, window, 0.99);
+      history.add(entry.getKey(), now.atMillis(), requests / seconds, requests > 0 ? errors / requests : 0, p99);
+    }
+    history.retain(now.countsByRoute().keySet());
   }
 
   synchronized JsonObject render() {
@@ -89,8 +112,35 @@ final class AdminStats {
         entry.put("p50_ms", Percentiles.estimate(nowBuckets, window, 0.5));
         entry.put("p99_ms", Percentiles.estimate(nowBuckets, window, 0.99));
       }
+      entry.put("rate_limit_rejected", (long) sum("portico.ratelimit.rejected", route));
+      entry.put("history", history.render(route));
       routes.add(entry);
     }
-    return new JsonObject().put("window_seconds", seconds).put("routes", routes);
+    return new JsonObject().put("window_seconds", seconds)
+        .put("history_step_seconds", SAMPLE_MILLIS / 1000)
+        .put("routes", routes)
+        .put("breakers", breakers());
+  }
+
+  private double sum(String counter, String route) {
+    double total = 0;
+    for (Counter c : registry.find(counter).tag("route", route).counters()) {
+      total += c.count();
+    }
+    return total;
+  }
+
+  private static final String[] BREAKER_STATES = {"closed", "open", "half-open"};
+
+  /** Each route's circuit breaker, from the {@code circuit-breaker} plugin's state gauge. */
+  private JsonArray breakers() {
+    JsonArray breakers = new JsonArray();
+    for (Gauge gauge : registry.find("portico.breaker.state").gauges()) {
+      int code = (int) gauge.value();
+      breakers.add(new JsonObject()
+          .put("route", gauge.getId().getTag("route"))
+          .put("state", code >= 0 && code < BREAKER_STATES.length ? BREAKER_STATES[code] : "unknown"));
+    }
+    return breakers;
   }
 }

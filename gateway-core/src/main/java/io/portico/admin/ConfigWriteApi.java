@@ -114,7 +114,7 @@ final class ConfigWriteApi {
   }
 
   /** Answers 400 or 409 when the checked config refuses the change; false when it may be written. */
-  private boolean refused(HttpServerRequest request, ConfigStore.Kind kind, String key, ValidatedConfig checked, Throwable failure) {
+  boolean refused(HttpServerRequest request, ConfigStore.Kind kind, String key, ValidatedConfig checked, Throwable failure) {
     if (failure instanceof ConfigException whole) {
       AdminApi.json(request, 409, new JsonObject().put("error", "would_break_config")
           .put("message", "with this change the config is invalid; nothing was written")
@@ -149,7 +149,7 @@ final class ConfigWriteApi {
     return false;
   }
 
-  private void answer(HttpServerRequest request, ConfigStore.Write write, Throwable failure, long start, int status) {
+  void answer(HttpServerRequest request, ConfigStore.Write write, Throwable failure, long start, int status) {
     if (failure instanceof ConfigStore.StaleWriteException stale) {
       AdminReplies.error(request, 409, "conflict", stale.getMessage());
       return;

@@ -149,6 +149,7 @@ final class SnapshotView {
         .put("health", health)
         .put("last_check", state.lastCheck())
         .put("active_requests", state.active())
+        .put("tries_total", state.tries())
         .put("consecutive_failures", state.consecutiveFailures())
         .put("times_ejected", state.timesEjected());
     if (state.ejected(now)) {

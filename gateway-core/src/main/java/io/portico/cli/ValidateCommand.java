@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * {@code portico validate FILE [--plugins-dir DIR]}: loads a config as {@code portico run} would,
- * drop-in plugins of its {@code plugins-dir} included, without starting anything; exit 0 with a
- * one-line summary, or 1 with every error as {@code file:line path: message}.
+ * {@code portico validate FILE [--plugins-dir DIR] [--etcd URL]}: loads a config as {@code portico
+ * run} would, drop-in plugins of its {@code plugins-dir} included (and with {@code --etcd}, the
+ * entries stored in that etcd, see {@link StoreValidation}), without starting anything; exit 0 with
+ * a one-line summary, or 1 with every error as {@code file:line path: message}.
  */
 public final class ValidateCommand implements Command {
   private final PluginRegistry registry;
@@ -41,12 +42,13 @@ public final class ValidateCommand implements Command {
 
   @Override
   public String usage() {
-    return "validate FILE [--plugins-dir DIR]     check a config (drop-in plugins too); every error as file:line path: message";
+    return "validate FILE [--plugins-dir DIR] [--etcd URL]   check a config (drop-in plugins too; with --etcd, the entries "
+        + "stored there laid over it); every error as file:line path: message";
   }
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
-    Args parsed = Args.parse(args, List.of("plugins-dir"));
+    Args parsed = Args.parse(args, List.of("plugins-dir", "etcd"));
     if (parsed.positional().size() != 1) {
       throw new IllegalArgumentException("give exactly one config file or directory");
     }
@@ -62,7 +64,8 @@ public final class ValidateCommand implements Command {
       err.println(e.getMessage());
       return 1;
     }
-    return check(plugins, config, out, err);
+    String etcd = parsed.option("etcd", null);
+    return etcd != null ? StoreValidation.check(plugins, config, etcd, out, err) : check(plugins, config, out, err);
   }
 
   /**

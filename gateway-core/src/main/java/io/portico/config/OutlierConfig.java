@@ -12,7 +12,7 @@ import java.util.List;
  * @param baseEjection default 10s
  * @param maxEjection cap of one ejection, default 5m
  * @param maxEjectedPercent at most this share of the endpoints is ejected at once (at least one
- *     may always be), default 50
+ *     may always be, but never the last one still serving), default 50
  * @param statuses answer statuses that count as failures too, such as 502 or 503; default none
  */
 public record OutlierConfig(

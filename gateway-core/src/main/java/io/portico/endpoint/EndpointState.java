@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class EndpointState {
   private final Endpoint endpoint;
   private final LongAdder active = new LongAdder();
+  private final LongAdder tries = new LongAdder();
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private volatile boolean checkedHealthy = true;
   private volatile String lastCheck;
@@ -31,6 +32,7 @@ public final class EndpointState {
 
   public void tryStarted() {
     active.increment();
+    tries.increment();
   }
 
   public void tryEnded() {
@@ -40,6 +42,11 @@ public final class EndpointState {
   /** Tries in flight on all event loops. */
   public long active() {
     return active.sum();
+  }
+
+  /** Tries sent to this endpoint since it joined its set: the status page's share of traffic. */
+  public long tries() {
+    return tries.sum();
   }
 
   /** Counts a failure and returns how many came in a row. */

@@ -165,7 +165,7 @@ public final class UpstreamHealth {
       }
     }
     int allowed = Math.max(1, states.size() * outlier.maxEjectedPercent() / 100);
-    if (ejected + 1 > allowed) {
+    if (ejected + 1 > allowed || !anotherServes(state)) {
       return; // keeps counting: it is ejected once another comes back
     }
     int times = state.timesEjected() + 1;
@@ -178,6 +178,25 @@ public final class UpstreamHealth {
         state.endpoint().address(), millis, outlier.consecutiveFailures());
     publish();
     vertx.setTimer(Math.max(1, millis), id -> readmit(state));
+  }
+
+  /**
+   * Whether an endpoint other than {@code state} would still serve (ready, passing its checks, not
+   * ejected). Outlier detection never ejects the last one: with it gone the upstream answers
+   * {@code 503 no_healthy_endpoint} for the whole ejection, a certain failure, where the endpoint
+   * may well answer the next try (a sole endpoint whose first tries timed out on a cold replica
+   * was ejected for 10-20 s while healthy). Envoy gets there through panic routing; here it holds
+   * whether or not panic mode is on.
+   */
+  private boolean anotherServes(EndpointState state) {
+    long now = System.currentTimeMillis();
+    for (Endpoint endpoint : endpoints) {
+      EndpointState other = states.get(endpoint.address());
+      if (other != state && endpoint.ready() && other.checkedHealthy() && !other.ejected(now)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private synchronized void readmit(EndpointState state) {

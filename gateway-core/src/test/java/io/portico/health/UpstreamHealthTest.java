@@ -101,6 +101,29 @@ class UpstreamHealthTest {
   }
 
   @Test
+  void theOnlyEndpointOfAnUpstreamIsNeverEjected() {
+    UpstreamHealth health = health("round-robin", outlier(3, Duration.ofSeconds(30), 100), null, null, endpoints(1));
+    EndpointState only = state(health, 9000);
+    for (int i = 0; i < 20; i++) {
+      health.failed(only); // answers that time out, one after another
+    }
+    assertThat(only.ejected()).isFalse();
+    assertThat(published.get().servingCount()).isEqualTo(1);
+    assertThat(registry.get("portico.upstream.ejections").counter().count()).isZero();
+  }
+
+  @Test
+  void theLastEndpointStillServingIsNotEjected() {
+    UpstreamHealth health = health("round-robin", outlier(1, Duration.ofSeconds(30), 100), null, null, endpoints(3));
+    health.checked(state(health, 9000), false, "refused", 1, 1);
+    health.failed(state(health, 9001));
+    assertThat(state(health, 9001).ejected()).as("one of three may go").isTrue();
+    health.failed(state(health, 9002));
+    assertThat(state(health, 9002).ejected()).as("the only one left serving stays").isFalse();
+    assertThat(published.get().servingCount()).isEqualTo(1);
+  }
+
+  @Test
   void checksTakeAnEndpointOutAfterTheThresholdAndBackAfterPasses() {
     UpstreamHealth health = health("round-robin", null, null, null, endpoints(2));
     EndpointState state = state(health, 9001);

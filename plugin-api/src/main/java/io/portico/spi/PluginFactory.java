@@ -34,6 +34,16 @@ public interface PluginFactory<C extends Record> {
   default void validate(C config, ConfigErrors errors) {}
 
   /**
+   * Whether the plugin runs on every route with its default settings when the config does not name
+   * it among the global {@code plugins:} (the {@code metrics} plugin: statistics are a core duty of
+   * the gateway). The config may still tune it globally, or turn it off with {@code name: false}
+   * globally or on a route. The default config record is bound from an empty mapping.
+   */
+  default boolean enabledByDefault() {
+    return false;
+  }
+
+  /**
    * Creates the plugin for one route (global plugins are created once per route too). Called at
    * config load, off the event loops, for each route whose effective config of this plugin is new
    * or changed; an unchanged route keeps its instance across reloads. Must not block for long: do

@@ -17,11 +17,15 @@ import java.util.Map;
  * Builds each route's effective plugins: the global {@code plugins:} merged with the route's own
  * (a route block replaces the global one of that name, {@code name: false} removes it), every
  * block bound strictly to its factory's config type and validated, then sorted by stage,
- * descending priority and name.
+ * descending priority and name. Plugins whose factory is {@linkplain PluginFactory#enabledByDefault()
+ * on by default} count as global with an empty block unless the global {@code plugins:} names them
+ * (a global {@code name: false} turns such a plugin off everywhere).
  */
 public final class PluginChains {
 
   private static final Comparator<PluginBinding> ORDER = Comparator.comparing(PluginBinding::factory, PluginRegistry.CHAIN_ORDER);
+
+  private static final ConfigNode.Origin DEFAULT_ORIGIN = new ConfigNode.Origin("(on by default)", 0);
 
   private final PluginRegistry registry;
   private final ConfigProblems problems;
@@ -32,12 +36,15 @@ public final class PluginChains {
   }
 
   /** Each named route's sorted plugins, keyed by route name in route order. */
-  public Map<String, List<PluginBinding>> build(Map<String, ConfigNode> globalPlugins, List<RouteConfig> routes) {
+  public Map<String, List<PluginBinding>> build(Map<String, ConfigNode> configuredGlobal, List<RouteConfig> routes) {
+    Map<String, ConfigNode> globalPlugins = withDefaults(configuredGlobal);
     Map<String, PluginBinding> global = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigNode> entry : globalPlugins.entrySet()) {
       String path = NodePaths.key("plugins", entry.getKey());
       if (isFalse(entry.getValue())) {
-        problems.add(path, "false only disables a global plugin on a route");
+        if (!isOnByDefault(entry.getKey())) {
+          problems.add(path, "false only disables a global plugin on a route");
+        }
         continue;
       }
       PluginBinding binding = bind(entry.getKey(), entry.getValue(), path);
@@ -74,6 +81,20 @@ public final class PluginChains {
       }
     }
     return Collections.unmodifiableMap(chains);
+  }
+
+  private Map<String, ConfigNode> withDefaults(Map<String, ConfigNode> configured) {
+    Map<String, ConfigNode> all = new LinkedHashMap<>(configured);
+    for (PluginFactory<?> factory : registry.all()) {
+      if (factory.enabledByDefault()) {
+        all.putIfAbsent(factory.name(), new ConfigNode.Mapping(Map.of(), Map.of(), DEFAULT_ORIGIN));
+      }
+    }
+    return all;
+  }
+
+  private boolean isOnByDefault(String name) {
+    return registry.plugin(name).map(PluginFactory::enabledByDefault).orElse(false);
   }
 
   // a route that failed to bind still has its plugin blocks checked, from the document

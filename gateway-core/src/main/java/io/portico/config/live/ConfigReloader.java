@@ -61,6 +61,7 @@ public final class ConfigReloader {
   private Future<ValidatedConfig> applying;
   private AutoCloseable watcher;
   private final List<RevisionWaiter> waiters = new ArrayList<>();
+  private final ConfigHistory history = new ConfigHistory();
 
   private record RevisionWaiter(long revision, Promise<Boolean> promise) {}
 
@@ -80,6 +81,7 @@ public final class ConfigReloader {
     this.overlay = overlay;
     this.storeSynced = overlay == null || overlay.revision() > 0;
     this.applying = Future.succeededFuture(first);
+    this.history.applied(first, overlay);
     this.builds = EventLoopContexts.create(vertx);
     this.applied = Counter.builder("portico.config.reloads").description("config reloads by result").tag("result", "applied").register(gateway.meterRegistry());
     this.rejected = Counter.builder("portico.config.reloads").description("config reloads by result").tag("result", "rejected").register(gateway.meterRegistry());
@@ -92,6 +94,11 @@ public final class ConfigReloader {
           .description("config store revision of the running config")
           .register(gateway.meterRegistry());
     }
+  }
+
+  /** The configs applied lately, for {@code /admin/config/history} and rollback. */
+  public ConfigHistory history() {
+    return history;
   }
 
   public ValidatedConfig current() {
@@ -208,6 +215,7 @@ public final class ConfigReloader {
       lastError = null;
       appliedAt = Instant.now();
       applied.increment();
+      history.applied(next, overlay);
       live(next, sinceNanos);
       log.info("config {} (revision {}) applied from {}", next.version(), next.revision(), next.source());
       next.rejected().forEach(entry -> log.warn("config store entry left out:\n{}", entry.describe()));

@@ -101,6 +101,14 @@ public final class ConfigStoreLink implements ConfigStore.Listener {
     return type;
   }
 
+  /** {@code portico_config_store_available}: 1 while the store answers, 0 while it is away (alerted on). */
+  public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    io.micrometer.core.instrument.Gauge.builder("portico.config.store.available", this, l -> l.unavailable == null ? 1 : 0)
+        .description("1 while the config store answers, 0 while it is unreachable")
+        .tag("type", type)
+        .register(registry);
+  }
+
   /** What {@code /admin/config} shows about the store. */
   public Map<String, Object> status() {
     Map<String, Object> status = new LinkedHashMap<>();

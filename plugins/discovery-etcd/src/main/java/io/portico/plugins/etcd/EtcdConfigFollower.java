@@ -8,7 +8,6 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.portico.spi.ConfigStore;
@@ -20,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * complete snapshot; registrations under {@code services/} are ignored.
  *
  * <p>A watch that fails (etcd unreachable) or is cancelled (its revision was compacted) is
- * dropped, and everything is read again after a backoff of 250 ms doubling to 5 s: the gateway
- * keeps its last config meanwhile and catches up from the full read. Each read or watch belongs to
+ * dropped, and everything is read again after a backoff of 250 ms doubling to 1 s: the gateway
+ * keeps its last config meanwhile and catches up from the full read. While cut off, it also makes
+ * the client reconnect every 250 ms ({@link EtcdReconnect}), so a read waiting for the connection
+ * goes through within moments of etcd's return instead of after gRPC's growing reconnect backoff. Each read or watch belongs to
  * a generation; callbacks of an abandoned generation are ignored.
  */
 final class EtcdConfigFollower {
@@ -44,7 +46,10 @@ final class EtcdConfigFollower {
     t.setDaemon(true);
     return t;
   });
-  private static final long READ_TIMEOUT_SECONDS = 5;
+  private static final long READ_TIMEOUT_SECONDS = 2;
+  /** Low, so that etcd's return is caught promptly; a read of an unreachable etcd costs nothing. */
+  private static final long MAX_RETRY_MILLIS = 1_000;
+  private static final long RECONNECT_EVERY_MILLIS = 250;
 
   private final Client client;
   private final EtcdKeys keys;
@@ -53,6 +58,7 @@ final class EtcdConfigFollower {
   private final AtomicLong compactions = new AtomicLong();
   private ConfigStore.Listener listener;
   private Watch.Watcher watcher;
+  private ScheduledFuture<?> reconnecting;
   private int generation;
   private long retryMillis = 250;
   private volatile long revision;
@@ -117,6 +123,7 @@ final class EtcdConfigFollower {
       fullReads.incrementAndGet();
       retryMillis = 250;
       lastError = null;
+      stopReconnecting();
       publish(read.revision(), received, true);
     }
     beforeWatch.apply(read.revision()).whenComplete((v, e) -> watch(readGeneration, read.revision() + 1));
@@ -127,7 +134,7 @@ final class EtcdConfigFollower {
       return;
     }
     watcher = client.getWatchClient().watch(bytes(keys.prefix()),
-        WatchOption.builder().isPrefix(true).withRevision(fromRevision).build(),
+        EtcdWatches.prefixFrom(fromRevision),
         Watch.listener(response -> onEvents(watchGeneration, response), error -> onWatchError(watchGeneration, error)));
     watching = true;
   }
@@ -180,8 +187,11 @@ final class EtcdConfigFollower {
       stopWatching();
       lastError = why;
       delay = retryMillis;
-      retryMillis = Math.min(5_000, retryMillis * 2);
+      retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
       target = listener;
+      if (reconnecting == null) {
+        reconnecting = RETRY.scheduleWithFixedDelay(() -> EtcdReconnect.now(client), 0, RECONNECT_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+      }
     }
     log.warn("etcd config {}: {}; reading again in {} ms", keys.prefix(), why, delay);
     target.onUnavailable(why);
@@ -201,6 +211,13 @@ final class EtcdConfigFollower {
   private void publish(long atRevision, long receivedNanos, boolean fullRead) {
     revision = atRevision;
     listener.onSnapshot(new ConfigStore.Snapshot(atRevision, new ArrayList<>(entries.values()), receivedNanos, fullRead));
+  }
+
+  private void stopReconnecting() {
+    if (reconnecting != null) {
+      reconnecting.cancel(false);
+      reconnecting = null;
+    }
   }
 
   private void stopWatching() {
@@ -227,6 +244,7 @@ final class EtcdConfigFollower {
   synchronized void close() {
     closed = true;
     stopWatching();
+    stopReconnecting();
   }
 
   private static String message(Throwable failure) {

@@ -5,7 +5,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.portico.spi.Endpoint;
@@ -27,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The registered instances of one service: reads {@code <prefix>services/<service>/}, then watches
  * from that read's revision + 1, so no change between read and watch is missed. When etcd is
  * unreachable, or the watch is cancelled (for example by compaction), it reads everything again
- * with backoff; the last snapshot keeps serving meanwhile.
+ * with backoff (250 ms doubling to 1 s), making the client reconnect before each read; the last
+ * snapshot keeps serving meanwhile.
  */
 final class EtcdEndpointSource implements EndpointSource {
   private static final Logger log = LoggerFactory.getLogger(EtcdEndpointSource.class);
@@ -61,7 +61,8 @@ final class EtcdEndpointSource implements EndpointSource {
       return;
     }
     ByteSequence key = EtcdClients.bytes(prefix);
-    client.getKVClient().get(key, GetOption.builder().isPrefix(true).build()).whenComplete((response, failure) -> {
+    // the client waits for a connection: bounded, so that retries (and their reconnects) go on
+    client.getKVClient().get(key, GetOption.builder().isPrefix(true).build()).orTimeout(2, TimeUnit.SECONDS).whenComplete((response, failure) -> {
       if (failure != null) {
         retry("reading " + prefix + " failed: " + failure.getMessage());
         return;
@@ -84,7 +85,7 @@ final class EtcdEndpointSource implements EndpointSource {
       watcher.close();
     }
     watcher = client.getWatchClient().watch(EtcdClients.bytes(prefix),
-        WatchOption.builder().isPrefix(true).withRevision(fromRevision).build(),
+        EtcdWatches.prefixFrom(fromRevision),
         Watch.listener(this::onEvents, error -> retry("watch on " + prefix + " ended: " + error.getMessage())));
   }
 
@@ -121,8 +122,11 @@ final class EtcdEndpointSource implements EndpointSource {
       return;
     }
     log.warn("etcd discovery: {}; reading again in {} ms", why, retryMillis);
-    RETRY.schedule(this::load, retryMillis, TimeUnit.MILLISECONDS);
-    retryMillis = Math.min(5_000, retryMillis * 2);
+    RETRY.schedule(() -> {
+      EtcdReconnect.now(client); // rather than wait out gRPC's growing reconnect backoff
+      load();
+    }, retryMillis, TimeUnit.MILLISECONDS);
+    retryMillis = Math.min(1_000, retryMillis * 2);
   }
 
   @Override

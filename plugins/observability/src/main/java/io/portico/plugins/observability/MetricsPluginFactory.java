@@ -32,6 +32,12 @@ public final class MetricsPluginFactory implements PluginFactory<MetricsConfig> 
     return 10_000;
   }
 
+  /** Statistics are a core duty: every route is measured unless the config says {@code metrics: false}. */
+  @Override
+  public boolean enabledByDefault() {
+    return true;
+  }
+
   @Override
   public Class<MetricsConfig> configType() {
     return MetricsConfig.class;
