@@ -122,7 +122,7 @@ final class SnapshotView {
       for (EndpointState state : upstream.health().states()) { // live: discovery and health change them
         endpoints.add(endpoint(state, now));
       }
-      upstreams.add(new JsonObject()
+      upstreams.add(LimitView.concurrency(new JsonObject()
           .put("name", upstream.name())
           .put("balancer", upstream.balancer())
           .put("source", upstream.source())
@@ -130,7 +130,7 @@ final class SnapshotView {
           .put("panic", upstream.health().panic())
           .put("serving", upstream.current() == null ? 0 : upstream.current().servingCount())
           .put("health_check", upstream.config().healthCheck() != null)
-          .put("endpoints", endpoints));
+          .put("endpoints", endpoints), upstream.concurrency()));
     }
     return new JsonObject().put("version", snapshot.version()).put("upstreams", upstreams);
   }

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param routes the route table
  * @param plugins global plugins, applied to every route unless the route overrides or disables
  *     them
+ * @param overload the gateway's own protection: connection cap, event-loop lag, heap
  */
 public record GatewayConfig(
     ListenConfig listen,
@@ -33,7 +34,8 @@ public record GatewayConfig(
     Duration drainTimeout,
     List<UpstreamConfig> upstreams,
     List<RouteConfig> routes,
-    Map<String, ConfigNode> plugins) {
+    Map<String, ConfigNode> plugins,
+    OverloadConfig overload) {
 
   public GatewayConfig {
     listen = listen != null ? listen : new ListenConfig(null, null, null, null);
@@ -41,5 +43,6 @@ public record GatewayConfig(
     config = config != null ? config : new ConfigSettings(null, null, null);
     limits = limits != null ? limits : new LimitsConfig(null, null, null, null, null, null, null);
     drainTimeout = drainTimeout != null ? drainTimeout : Duration.ofSeconds(15);
+    overload = overload != null ? overload : new OverloadConfig(null, null, null);
   }
 }

@@ -27,6 +27,7 @@ import java.util.Map;
  * @param maxBodySize request body limit in bytes (413 beyond)
  * @param plugins route plugins keyed by name; {@code false} disables a global plugin
  * @param websocket settings of the route's WebSocket tunnels, {@code null} for the defaults
+ * @param hedge hedged tries for idempotent requests, {@code null} for none
  */
 public record RouteConfig(
     String name,
@@ -42,7 +43,8 @@ public record RouteConfig(
     RetryConfig retries,
     Long maxBodySize,
     Map<String, ConfigNode> plugins,
-    WebSocketConfig websocket) {
+    WebSocketConfig websocket,
+    HedgeConfig hedge) {
   public RouteConfig {
     match = match != null ? match : new MatchConfig(null, null, null, null, null, null, null);
     priority = priority != null ? priority : 0;
@@ -56,7 +58,7 @@ public record RouteConfig(
   public RouteConfig(String name, MatchConfig match, Integer priority, String upstream, Boolean stripPrefix,
       String rewrite, Duration timeout, RetryConfig retries, Long maxBodySize, Map<String, ConfigNode> plugins) {
     this(name, match, priority, upstream, null, null, null, stripPrefix, rewrite, timeout, retries, maxBodySize, plugins,
-        null);
+        null, null);
   }
 
   /** The upstream requests go to when no canary rule matches: {@code upstream}, else the first of {@code split}. */

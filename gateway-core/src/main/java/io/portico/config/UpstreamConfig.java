@@ -20,6 +20,8 @@ import java.util.List;
  * @param slowStart an endpoint that becomes healthy ramps its share up over this window (weighted
  *     balancers only); absent or 0 for none
  * @param tls TLS to the endpoints, or {@code null} for plain HTTP
+ * @param adaptiveConcurrency a limit on the tries in flight learned from latency, or {@code null}
+ *     for none
  */
 public record UpstreamConfig(
     String name,
@@ -33,7 +35,8 @@ public record UpstreamConfig(
     OutlierConfig outlier,
     Integer panicThreshold,
     Duration slowStart,
-    UpstreamTlsConfig tls) {
+    UpstreamTlsConfig tls,
+    AdaptiveConcurrencyConfig adaptiveConcurrency) {
   public UpstreamConfig {
     balancer = balancer != null ? balancer : "round-robin";
     connectTimeout = connectTimeout != null ? connectTimeout : Duration.ofSeconds(1);
@@ -48,6 +51,6 @@ public record UpstreamConfig(
       String hashKey, Duration connectTimeout, Integer maxConnections, HealthCheckConfig healthCheck,
       OutlierConfig outlier, Integer panicThreshold, Duration slowStart) {
     this(name, endpoints, discovery, balancer, hashKey, connectTimeout, maxConnections, healthCheck, outlier,
-        panicThreshold, slowStart, null);
+        panicThreshold, slowStart, null, null);
   }
 }

@@ -4,6 +4,7 @@ import io.portico.chain.PluginFailure;
 import io.portico.spi.BodyTooLargeException;
 import io.portico.spi.Reply;
 import io.portico.spi.UpstreamFailure;
+import io.portico.upstream.ConcurrencyLimited;
 import io.portico.upstream.UnsafeHeaderException;
 import io.vertx.core.buffer.Buffer;
 
@@ -31,6 +32,10 @@ public final class ErrorCatalog {
       "a header for the upstream holds CR, LF or NUL or a bad name; the request was not sent");
   public static final Reply UNSAFE_UPSTREAM_HEADER = Reply.error(502, "unsafe_upstream_header",
       "the upstream answered with a header holding CR, LF or NUL or a bad name");
+  public static final Reply CONCURRENCY_LIMITED = Reply.error(503, "concurrency_limited",
+      "the upstream has as many requests in flight as it can take now").withHeader("Retry-After", "1");
+  public static final Reply OVERLOADED = Reply.error(503, "overloaded", "the gateway is overloaded; try again later")
+      .withHeader("Retry-After", "1");
   public static final Reply INTERNAL_ERROR = Reply.error(500, "internal_error", "the gateway failed to process the request");
   private static final Reply[] UPSTREAM = upstreamReplies();
 
@@ -45,6 +50,9 @@ public final class ErrorCatalog {
   public static Reply forFailure(Throwable cause) {
     if (cause instanceof UpstreamFailure failure) {
       return upstream(failure.kind());
+    }
+    if (cause instanceof ConcurrencyLimited) {
+      return CONCURRENCY_LIMITED;
     }
     if (cause instanceof UnsafeHeaderException unsafe) {
       return unsafe.inAnswer() ? UNSAFE_UPSTREAM_HEADER : UNSAFE_REQUEST_HEADER;

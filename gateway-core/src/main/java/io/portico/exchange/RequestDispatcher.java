@@ -28,6 +28,11 @@ public final class RequestDispatcher {
   public void handle(HttpServerRequest request) {
     CompiledConfig snapshot = loop.runtime.snapshot();
     String requestId = loop.ids.resolve(request.getHeader(HeaderPolicy.X_REQUEST_ID));
+    if (loop.runtime.overload().shedding()) {
+      loop.runtime.overload().requestShed();
+      shed(request, requestId);
+      return;
+    }
     if (request.version() == HttpVersion.HTTP_2 && request.headers().size() > loop.runtime.limits().maxHeaders()) {
       reject(request, ErrorCatalog.TOO_MANY_HEADERS, requestId);
       return;
@@ -74,6 +79,20 @@ public final class RequestDispatcher {
       }
       write(response, reply, requestId);
     }
+  }
+
+  /**
+   * {@code 503 overloaded}, and an HTTP/1 connection closed: the client is to come back later, or
+   * elsewhere. The request body is not read.
+   */
+  private static void shed(HttpServerRequest request, String requestId) {
+    HttpServerResponse response = request.response();
+    if (request.version() == HttpVersion.HTTP_2) { // no connection header in HTTP/2; the other streams finish
+      write(response, ErrorCatalog.OVERLOADED, requestId);
+      return;
+    }
+    response.headers().set("connection", "close");
+    write(response, ErrorCatalog.OVERLOADED, requestId).onComplete(ar -> request.connection().close());
   }
 
   private static io.vertx.core.Future<Void> write(HttpServerResponse response, Reply reply, String requestId) {

@@ -7,7 +7,10 @@ import io.portico.runtime.RunningRoute;
 import io.portico.spi.Endpoint;
 import io.portico.spi.UpstreamFailure;
 import io.portico.spi.UpstreamResponse;
+import io.portico.upstream.ConcurrencyLimit;
+import io.portico.upstream.ConcurrencyPermit;
 import io.portico.upstream.ConnectionPool;
+import io.portico.upstream.HedgePolicy;
 import io.portico.upstream.ProxiedResponse;
 import io.portico.upstream.RequestBody;
 import io.portico.upstream.RetryPolicy;
@@ -35,6 +38,7 @@ final class UpstreamCall {
   private UpstreamAttempt attempt;
   private Tries tries;
   private boolean retrying;
+  private HedgedTry hedged;
 
   UpstreamCall(ProxyExchange exchange, Runnable onBodyTooLarge) {
     this.exchange = exchange;
@@ -69,6 +73,9 @@ final class UpstreamCall {
     policy.exchangeStarted(loop);
     exchange.trace.upstreamStarted();
     tries = new Tries(policy, exchange.route.timeoutMillis());
+    if (exchange.route.hedge() != null) {
+      exchange.route.hedge().requestStarted(loop);
+    }
     return next().andThen(ar -> policy.exchangeEnded(loop));
   }
 
@@ -77,33 +84,51 @@ final class UpstreamCall {
         "upstream " + upstream.name() + " has no healthy endpoint");
   }
 
+  /** The next try, once the upstream's adaptive concurrency limit, if any, has room for it. */
   private Future<UpstreamResponse> next() {
+    ConcurrencyLimit limit = upstream.concurrency();
+    if (limit == null) {
+      return tryOnce(null);
+    }
+    int loop = exchange.loop.index;
+    return limit.acquire(loop, exchange.loop.deadlines).transform(permit -> {
+      if (permit.failed()) {
+        endRetry(loop);
+        return Future.failedFuture(permit.cause());
+      }
+      return tryOnce(permit.result());
+    });
+  }
+
+  private Future<UpstreamResponse> tryOnce(ConcurrencyPermit permit) {
     int loop = exchange.loop.index;
     EndpointSet set = upstream.current();
     Endpoint endpoint = set == null ? null : tries.tried() == null ? set.pick(loop, exchange) : set.pickOther(loop, exchange, tries.tried());
     if (endpoint == null) {
+      if (permit != null) {
+        permit.release(Future.failedFuture(noEndpoint()));
+      }
       endRetry(loop);
       return Future.failedFuture(noEndpoint());
     }
     long timeout = tries.nextTimeout();
-    EndpointState state = set.state(endpoint);
-    Balancer balancer = set.balancer(loop);
-    balancer.started(endpoint);
-    if (state != null) {
-      state.tryStarted();
+    Future<Launched> tried;
+    HedgePolicy hedge = exchange.route.hedge();
+    if (hedge != null && tries.tried() == null && HedgePolicy.hedgeable(exchange.method()) && body.replayable()) {
+      hedged = new HedgedTry(hedge, policy, set, exchange, e -> launch(set, e, timeout));
+      tried = hedged.start(endpoint);
+    } else {
+      Launched launched = launch(set, endpoint, timeout);
+      tried = Future.succeededFuture(launched);
     }
-    long tryStart = System.nanoTime();
-    return send(endpoint, timeout).transform(ar -> {
-      if (state != null) {
-        state.tryEnded();
+    return tried.compose(launched -> {
+      attempt = launched.attempt(); // the answer relayed is the winner's
+      return launched.outcome();
+    }).transform(ar -> {
+      if (permit != null) {
+        permit.release(ar);
       }
       UpstreamFailure failure = ar.failed() && ar.cause() instanceof UpstreamFailure f ? f : null;
-      // a request the gateway refused to write says nothing about the endpoint
-      boolean unsent = ar.failed() && ar.cause() instanceof UnsafeHeaderException u && !u.inAnswer();
-      if (!unsent && (failure == null || failure.kind() != UpstreamFailure.Kind.CANCELLED)) {
-        balancer.finished(endpoint, System.nanoTime() - tryStart, ar.failed());
-        report(state, ar);
-      }
       endRetry(loop);
       if (shouldRetry(ar, failure) && policy.takeRetry(loop)) {
         if (ar.succeeded()) {
@@ -146,13 +171,44 @@ final class UpstreamCall {
     return outcome.result() instanceof ProxiedResponse response && response == obtained() && policy.retriesOn(response.status());
   }
 
-  private Future<UpstreamResponse> send(Endpoint endpoint, long timeoutMillis) {
+  /** A try started: its attempt and what came of it (the balancer and health already told). */
+  record Launched(UpstreamAttempt attempt, Future<UpstreamResponse> outcome) {}
+
+  /** Starts one try to {@code endpoint}, telling the balancer and the endpoint's health what comes of it. */
+  private Launched launch(EndpointSet set, Endpoint endpoint, long timeoutMillis) {
+    int loop = exchange.loop.index;
+    EndpointState state = set.state(endpoint);
+    Balancer balancer = set.balancer(loop);
+    balancer.started(endpoint);
+    if (state != null) {
+      state.tryStarted();
+    }
+    long tryStart = System.nanoTime();
     ConnectionPool pool = exchange.loop.clients.pool(endpoint, upstream.settings());
-    attempt = new UpstreamAttempt(pool, timeoutMillis, exchange.loop.deadlines);
-    exchange.trace.endpoint(attempt.endpoint());
+    UpstreamAttempt started = new UpstreamAttempt(pool, timeoutMillis, exchange.loop.deadlines);
+    attempt = started;
+    exchange.trace.endpoint(started.endpoint());
     String query = exchange.query();
     String uri = query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query;
-    return attempt.send(exchange.context, exchange.method(), uri, exchange.request.authority(), exchange, body);
+    Future<UpstreamResponse> outcome = started.send(exchange.context, exchange.method(), uri, exchange.request.authority(),
+        exchange, body).andThen(ar -> {
+          if (state != null) {
+            state.tryEnded();
+          }
+          UpstreamFailure failure = ar.failed() && ar.cause() instanceof UpstreamFailure f ? f : null;
+          // a request the gateway refused to write says nothing about the endpoint
+          boolean unsent = ar.failed() && ar.cause() instanceof UnsafeHeaderException u && !u.inAnswer();
+          if (!unsent && (failure == null || failure.kind() != UpstreamFailure.Kind.CANCELLED)) {
+            long took = System.nanoTime() - tryStart;
+            balancer.finished(endpoint, took, ar.failed());
+            report(state, ar);
+            HedgePolicy hedge = exchange.route.hedge();
+            if (hedge != null && ar.succeeded()) {
+              hedge.answered(loop, took);
+            }
+          }
+        });
+    return new Launched(started, outcome);
   }
 
   /** The upstream's answer if one arrived, else {@code null}. */
@@ -167,6 +223,9 @@ final class UpstreamCall {
 
   /** Abandons the try and the body relay. */
   void abort() {
+    if (hedged != null) {
+      hedged.abortAll();
+    }
     if (attempt != null) {
       attempt.abort();
     }

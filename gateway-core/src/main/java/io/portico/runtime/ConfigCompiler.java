@@ -27,6 +27,8 @@ import io.portico.route.split.TrafficSplit;
 import io.portico.spi.GatewayStats;
 import io.portico.spi.Plugin;
 import io.portico.upstream.ClientSettings;
+import io.portico.upstream.ConcurrencyLimit;
+import io.portico.upstream.HedgePolicy;
 import io.portico.upstream.TrustedProxies;
 import io.portico.upstream.Upstream;
 import io.portico.upstream.UpstreamTls;
@@ -118,7 +120,8 @@ public final class ConfigCompiler {
         long limit = route.maxBodySize() != null ? route.maxBodySize() : defaultLimit;
         RetryPolicy retry = new RetryPolicy(route.name(), route.retries(), route.timeout().toMillis(), loops, meterRegistry);
         RunningRoute compiled = new RunningRoute(route.name(), route, chain, upstream, traffic(upstreams, route),
-            mirror(upstreams, route), route.timeout().toMillis(), limit, retry);
+            mirror(upstreams, route), route.timeout().toMillis(), limit, retry,
+            route.hedge() == null ? null : new HedgePolicy(route.name(), route.hedge(), loops, meterRegistry));
         entries.add(new RouteEntry<>(route, compiled));
         byRoute.put(route.name(), chain);
         routeViews.add(new GatewayView.RouteView(route, chain.views()));
@@ -222,6 +225,9 @@ public final class ConfigCompiler {
     UpstreamHealth health = new UpstreamHealth(config, balancer, loops, vertx, meterRegistry, set -> built[0].publish(set));
     HealthChecker checker = config.healthCheck() == null ? null : new HealthChecker(vertx, config.healthCheck(), health, config.tls(), baseDir);
     built[0] = new Upstream(config, settings, health, checker, binding == null ? "static" : binding.factory().type());
+    if (config.adaptiveConcurrency() != null) {
+      built[0].limitConcurrency(new ConcurrencyLimit(config.name(), config.adaptiveConcurrency(), loops, meterRegistry));
+    }
     if (binding == null) {
       health.endpoints(StaticEndpoints.of(config.endpoints()));
     } else {

@@ -20,6 +20,7 @@ public final class GatewayRuntime {
   private final EngineStats stats;
   private final AtomicInteger inFlight;
   private final WebSocketTunnels webSockets;
+  private final OverloadState overload;
   private volatile CompiledConfig snapshot;
   private volatile boolean draining;
 
@@ -32,6 +33,12 @@ public final class GatewayRuntime {
     this.stats = stats;
     this.inFlight = stats.inFlight();
     this.webSockets = new WebSocketTunnels(initial.config().gateway().limits().maxWebsockets(), meterRegistry);
+    this.overload = new OverloadState(meterRegistry);
+  }
+
+  /** Whether the gateway sheds new requests to protect itself, and why. */
+  public OverloadState overload() {
+    return overload;
   }
 
   public CompiledConfig snapshot() {

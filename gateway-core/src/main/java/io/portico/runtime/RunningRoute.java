@@ -4,6 +4,7 @@ import io.portico.chain.CompiledChain;
 import io.portico.config.RouteConfig;
 import io.portico.route.split.TrafficSplit;
 import io.portico.upstream.RequestMirror;
+import io.portico.upstream.HedgePolicy;
 import io.portico.upstream.RetryPolicy;
 import io.portico.upstream.Upstream;
 
@@ -20,6 +21,7 @@ import io.portico.upstream.Upstream;
  * @param timeoutMillis deadline for the upstream answer head, 0 for none
  * @param maxBodySize request body limit in bytes, -1 for none
  * @param retry the route's retry policy and budget
+ * @param hedge the route's hedged tries, {@code null} for none
  */
 public record RunningRoute(String name, RouteConfig config, CompiledChain chain, Upstream upstream, TrafficSplit<Upstream> traffic,
-    RequestMirror mirror, long timeoutMillis, long maxBodySize, RetryPolicy retry) {}
+    RequestMirror mirror, long timeoutMillis, long maxBodySize, RetryPolicy retry, HedgePolicy hedge) {}

@@ -49,6 +49,7 @@ public final class Gateway {
   private final Promise<Void> ready = Promise.promise();
   private String deploymentId;
   private TlsFileWatcher tlsWatcher;
+  private OverloadGuard overload;
   private Future<Void> applying = Future.succeededFuture();
   private Future<Void> stopped;
 
@@ -80,8 +81,9 @@ public final class Gateway {
       List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();
       AtomicInteger next = new AtomicInteger();
       Gateway gateway = new Gateway(vertx, registry, runtime, compiler, listeners, control);
+      gateway.overload = new OverloadGuard(vertx, config.gateway().overload(), runtime.overload(), instances);
       return vertx.deployVerticle(() -> {
-        ListenerVerticle listener = new ListenerVerticle(runtime, next.getAndIncrement());
+        ListenerVerticle listener = new ListenerVerticle(runtime, next.getAndIncrement(), gateway.overload);
         listeners.add(listener);
         return listener;
       }, new DeploymentOptions().setInstances(instances)).map(id -> {
@@ -145,6 +147,9 @@ public final class Gateway {
     if (tlsWatcher != null) {
       tlsWatcher.stop();
     }
+    if (overload != null) {
+      overload.close();
+    }
     List<Future<Void>> drained = new ArrayList<>();
     for (ListenerVerticle listener : listeners) {
       drained.add(listener.shutdown(drain));
@@ -167,6 +172,11 @@ public final class Gateway {
   /** The running config as the admin API shows it. */
   public GatewayView snapshot() {
     return runtime.snapshot().view();
+  }
+
+  /** Whether the gateway sheds load to protect itself, and why. */
+  public io.portico.runtime.OverloadState overload() {
+    return runtime.overload();
   }
 
   /** The running upstream named {@code name}, or {@code null}. */

@@ -46,12 +46,19 @@ final class GuardedHttpServer {
 
   private GuardedHttpServer() {}
 
-  /** @param open counts the server's open connections */
-  static HttpServer create(Vertx vertx, HttpServerOptions options, ListenerLimits limits, LongAdder open) {
+  /**
+   * @param open counts the server's open connections
+   * @param cap closes connections beyond {@code overload.max-connections}, or {@code null}
+   */
+  static HttpServer create(Vertx vertx, HttpServerOptions options, ListenerLimits limits, LongAdder open,
+      ConnectionCap cap) {
     if (options.isSsl()) {
       HttpServer server = vertx.createHttpServer(options);
       server.connectionHandler(connection -> {
         if (connection instanceof ConnectionBase base) {
+          if (cap != null && !cap.admit(base.channel())) {
+            return; // with TLS the cap applies once the handshake is done
+          }
           count(base.channel(), open);
           if (base.channel().pipeline().get("httpDecoder") != null) {
             base.channel().pipeline().addBefore("httpDecoder", GUARD, new RequestFramingGuard(limits));
@@ -61,7 +68,7 @@ final class GuardedHttpServer {
       });
       return server;
     }
-    HttpServer server = new HttpServerImpl(new GuardingVertx((VertxInternal) vertx, limits, open), options);
+    HttpServer server = new HttpServerImpl(new GuardingVertx((VertxInternal) vertx, limits, open, cap), options);
     server.connectionHandler(GuardedHttpServer::guardHttp2);
     return server;
   }
@@ -81,32 +88,40 @@ final class GuardedHttpServer {
   private static final class GuardingVertx extends VertxWrapper {
     private final ListenerLimits limits;
     private final LongAdder open;
+    private final ConnectionCap cap;
 
-    GuardingVertx(VertxInternal delegate, ListenerLimits limits, LongAdder open) {
+    GuardingVertx(VertxInternal delegate, ListenerLimits limits, LongAdder open, ConnectionCap cap) {
       super(delegate);
       this.limits = limits;
       this.open = open;
+      this.cap = cap;
     }
 
     @Override
     public NetServerInternal createNetServer(NetServerOptions options) {
-      return new GuardingNetServer(delegate, options, limits, open);
+      return new GuardingNetServer(delegate, options, limits, open, cap);
     }
   }
 
   private static final class GuardingNetServer extends NetServerImpl {
     private final ListenerLimits limits;
     private final LongAdder open;
+    private final ConnectionCap cap;
 
-    GuardingNetServer(VertxInternal vertx, NetServerOptions options, ListenerLimits limits, LongAdder open) {
+    GuardingNetServer(VertxInternal vertx, NetServerOptions options, ListenerLimits limits, LongAdder open,
+        ConnectionCap cap) {
       super(vertx, options);
       this.limits = limits;
       this.open = open;
+      this.cap = cap;
     }
 
     @Override
     protected void initChannel(ChannelPipeline pipeline, boolean ssl) {
       super.initChannel(pipeline, ssl);
+      if (cap != null && !cap.admit(pipeline.channel())) {
+        return; // closed at once: no guard, not counted as open
+      }
       pipeline.addFirst(GUARD, new RequestFramingGuard(limits));
       count(pipeline.channel(), open);
     }

@@ -21,12 +21,15 @@ import java.util.concurrent.TimeUnit;
 public final class ListenerVerticle extends VerticleBase {
   private final GatewayRuntime runtime;
   private final int index;
+  private final OverloadGuard overload;
+  private LoopLagProbe lagProbe;
   private HttpServer server;
   private UpstreamClients clients;
 
-  public ListenerVerticle(GatewayRuntime runtime, int index) {
+  ListenerVerticle(GatewayRuntime runtime, int index, OverloadGuard overload) {
     this.runtime = runtime;
     this.index = index;
+    this.overload = overload;
   }
 
   @Override
@@ -38,7 +41,11 @@ public final class ListenerVerticle extends VerticleBase {
     server = GuardedHttpServer.create(vertx,
         ServerOptionsFactory.create(runtime.listen(), runtime.bindPort(), runtime.snapshot().config().gateway().limits(),
             runtime.snapshot().config().baseDir()),
-        runtime.limits(), runtime.stats().clientConnections());
+        runtime.limits(), runtime.stats().clientConnections(), overload.cap());
+    lagProbe = overload.probe(index);
+    if (lagProbe != null) {
+      lagProbe.start();
+    }
     server.requestHandler(dispatcher::handle).invalidRequestHandler(new RefusedRequests(loop)::handle);
     return server.listen();
   }
@@ -65,6 +72,9 @@ public final class ListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (lagProbe != null) {
+      lagProbe.stop();
+    }
     return server.close().andThen(ar -> clients.close());
   }
 }

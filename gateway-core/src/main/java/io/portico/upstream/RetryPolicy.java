@@ -111,6 +111,18 @@ public final class RetryPolicy {
     return true;
   }
 
+  /**
+   * Takes room for a hedged try from the same budget as retries (the hedge metrics count it, not
+   * the retry ones); {@link #retryEnded} gives it back.
+   */
+  public boolean takeHedge(int loop) {
+    if (retrying[loop] >= Math.max(MIN_CONCURRENT_RETRIES, active[loop] * budgetPercent / 100)) {
+      return false;
+    }
+    retrying[loop]++;
+    return true;
+  }
+
   public void retryEnded(int loop) {
     retrying[loop]--;
   }

@@ -22,6 +22,7 @@ public final class Upstream {
   private final String source;
   private volatile EndpointSet endpoints;
   private volatile String endpointsVersion;
+  private ConcurrencyLimit concurrency;
 
   /**
    * @param health tracks the endpoints; publishes into this upstream through {@link #publish}
@@ -98,6 +99,16 @@ public final class Upstream {
     return endpointsVersion;
   }
 
+  /** Sets the adaptive concurrency limit, once, before the upstream is in use. */
+  public void limitConcurrency(ConcurrencyLimit limit) {
+    this.concurrency = limit;
+  }
+
+  /** The adaptive concurrency limit, or {@code null} when the upstream has none. */
+  public ConcurrencyLimit concurrency() {
+    return concurrency;
+  }
+
   /** Starts active health checks, if configured. */
   public void start() {
     health.live();
@@ -112,5 +123,8 @@ public final class Upstream {
       checker.stop();
     }
     health.close();
+    if (concurrency != null) {
+      concurrency.close();
+    }
   }
 }

@@ -185,7 +185,7 @@ public final class ConfigLoader {
     }
     GatewayConfig gateway = new GatewayConfig(base.listen(), base.admin(), base.config(), base.discovery(),
         base.trustedProxies(), base.pluginsDir(), base.limits(), base.drainTimeout(),
-        List.copyOf(upstreams), List.copyOf(routes), base.plugins());
+        List.copyOf(upstreams), List.copyOf(routes), base.plugins(), base.overload());
     return new ValidatedConfig(gateway, chains, version, source, baseDir, bindings);
   }
 

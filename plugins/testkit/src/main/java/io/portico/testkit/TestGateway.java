@@ -95,7 +95,7 @@ public final class TestGateway implements AutoCloseable {
     ListenConfig listen = new ListenConfig("127.0.0.1", 0, g.listen().tls(), g.listen().instances());
     AdminConfig admin = new AdminConfig("127.0.0.1", 0, g.admin().token());
     GatewayConfig adjusted = new GatewayConfig(listen, admin, g.config(), g.discovery(), g.trustedProxies(),
-        g.pluginsDir(), g.limits(), g.drainTimeout(), g.upstreams(), g.routes(), g.plugins());
+        g.pluginsDir(), g.limits(), g.drainTimeout(), g.upstreams(), g.routes(), g.plugins(), g.overload());
     return config.withGateway(adjusted);
   }
 
