@@ -119,7 +119,22 @@ final class AdminStats {
     return new JsonObject().put("window_seconds", seconds)
         .put("history_step_seconds", SAMPLE_MILLIS / 1000)
         .put("routes", routes)
-        .put("breakers", breakers());
+        .put("breakers", breakers())
+        .put("overload", overload());
+  }
+
+  /** Whether the gateway sheds load, per signal, from the overload gauges and counters. */
+  private JsonObject overload() {
+    JsonObject signals = new JsonObject();
+    for (Gauge gauge : registry.find("portico.overload.state").gauges()) {
+      signals.put(gauge.getId().getTag("signal"), gauge.value() > 0);
+    }
+    Counter shed = registry.find("portico.overload.shed").counter();
+    Counter refused = registry.find("portico.overload.connections.refused").counter();
+    return new JsonObject().put("shedding", signals.stream().anyMatch(e -> Boolean.TRUE.equals(e.getValue())))
+        .put("signals", signals)
+        .put("shed_total", shed == null ? 0 : (long) shed.count())
+        .put("connections_refused_total", refused == null ? 0 : (long) refused.count());
   }
 
   private double sum(String counter, String route) {

@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -131,6 +132,12 @@ class OverloadProtectionTest {
     String metrics = Http.send(admin, new RequestOptions().setURI("/metrics")).body();
     assertThat(metrics).contains("portico_overload_state{signal=\"event_loop_lag\"} 1.0")
         .contains("portico_overload_state{signal=\"heap\"} 0.0");
+    // what the status page shows
+    JsonObject overload = new JsonObject(Http.send(admin, new RequestOptions().setURI("/admin/stats")).body())
+        .getJsonObject("overload");
+    assertThat(overload.getBoolean("shedding")).isTrue();
+    assertThat(overload.getJsonObject("signals").getBoolean("event_loop_lag")).isTrue();
+    assertThat(overload.getJsonObject("signals").getBoolean("heap")).isFalse();
 
     stalling.set(false);
     Await.result(stalls, 30);
