@@ -68,6 +68,19 @@ class ObservabilityTest {
     TracingPluginFactory.exportTo(null);
   }
 
+  /**
+   * The metrics text once {@code series} reached {@code expected}: an exchange's statistics are
+   * recorded in onComplete, which may run just after the client read the answer.
+   */
+  private String metricsOnce(String series, double expected) {
+    String[] metrics = new String[1];
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      metrics[0] = gateway.admin("/metrics").bodyAsString();
+      assertThat(sample(metrics[0], series)).isEqualTo(expected);
+    });
+    return metrics[0];
+  }
+
   static double sample(String metrics, String series) {
     for (String line : metrics.split("\n")) {
       if (line.startsWith(series + " ")) {
@@ -85,7 +98,7 @@ class ObservabilityTest {
     for (int i = 0; i < 3; i++) {
       assertThat(gateway.get("/b/x").status()).isEqualTo(500);
     }
-    String metrics = gateway.admin("/metrics").bodyAsString();
+    String metrics = metricsOnce("portico_plugin_duration_seconds_count{plugin=\"metrics\",route=\"b\"}", 3.0);
     assertThat(sample(metrics, "portico_requests_total{method=\"GET\",route=\"a\",status_class=\"2xx\",upstream=\"good\"}")).isEqualTo(7.0);
     assertThat(sample(metrics, "portico_requests_total{method=\"GET\",route=\"b\",status_class=\"5xx\",upstream=\"bad\"}")).isEqualTo(3.0);
 
@@ -112,8 +125,8 @@ class ObservabilityTest {
     for (int i = 0; i < 2; i++) {
       assertThat(gateway.get("/chained/x", "x-refuse", "yes").status()).isEqualTo(403);
     }
-    String metrics = gateway.admin("/metrics").bodyAsString();
     String chained = "route=\"chained\"";
+    String metrics = metricsOnce("portico_plugin_duration_seconds_count{plugin=\"metrics\"," + chained + "}", 6.0);
     assertThat(sample(metrics, "portico_plugin_duration_seconds_count{plugin=\"metrics\"," + chained + "}")).isEqualTo(6.0);
     assertThat(sample(metrics, "portico_plugin_duration_seconds_count{plugin=\"test-gate\"," + chained + "}")).isEqualTo(6.0);
     // the gate answered two requests: the plugin after it did not run for them
