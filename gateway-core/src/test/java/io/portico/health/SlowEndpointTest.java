@@ -6,21 +6,17 @@ import io.portico.server.Gateway;
 import io.portico.testing.Await;
 import io.portico.testing.Configs;
 import io.portico.testing.RecordingBackend;
+import io.portico.testing.SeparateLoops;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One of three backends ten times slower than the others: the latency-aware balancer keeps the
@@ -28,32 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * load benchmark reports); the assertions bound the share the slow endpoint gets and, loosely,
  * the tail.
  */
-class SlowEndpointTest {
+class SlowEndpointTest extends SeparateLoops {
   static final int DELAY_MS = 5;
   static final int SLOW_DELAY_MS = 50;
   static final int REQUESTS = 1500;
   static final int WARM_UP = 300;
   static final int CONCURRENCY = 3;
-
-  @TempDir
-  Path dir;
-  Vertx backends;
-  Vertx vertx;
-  Vertx clients;
-
-  @BeforeEach
-  void start() {
-    backends = Vertx.vertx();
-    vertx = Vertx.vertx();
-    clients = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    Await.result(clients.close());
-    Await.result(vertx.close());
-    Await.result(backends.close());
-  }
 
   RecordingBackend delayed(int millis) {
     return RecordingBackend.start(backends, request -> backends.setTimer(millis, t -> request.response().end("ok")));

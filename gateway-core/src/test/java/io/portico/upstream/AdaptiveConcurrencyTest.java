@@ -7,20 +7,16 @@ import io.portico.testing.Await;
 import io.portico.testing.ClosedLoad;
 import io.portico.testing.ClosedLoad.Answer;
 import io.portico.testing.Configs;
-import io.vertx.core.Vertx;
+import io.portico.testing.SeparateLoops;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A backend with fixed capacity ({@value #WORKERS} workers of {@value #SERVICE_MS} ms each,
@@ -31,32 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  * its latency grow with the backend's queue. Once the load drops, nothing is refused any more.
  * Latency is asserted where it is made, in the backend; the client-side figures are printed.
  */
-class AdaptiveConcurrencyTest {
+class AdaptiveConcurrencyTest extends SeparateLoops {
   static final int WORKERS = 4;
   static final int SERVICE_MS = 40;
   static final long LOAD_MS = 4000;
 
-  @TempDir
-  Path dir;
-  Vertx backends;
-  Vertx vertx;
-  Vertx clients;
   /** How long each request spent in the backend, waiting and served, in ns: client-side noise left out. */
   final List<Long> sojourns = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
-  @BeforeEach
-  void start() {
-    backends = Vertx.vertx();
-    vertx = Vertx.vertx();
-    clients = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    Await.result(clients.close());
-    Await.result(vertx.close());
-    Await.result(backends.close());
-  }
 
   @Test
   void theLimitKeepsTheBackendsQueueShortAndRefusesTheExcessAtOnce() {

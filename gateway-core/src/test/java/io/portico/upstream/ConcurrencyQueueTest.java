@@ -7,47 +7,23 @@ import io.portico.testing.Await;
 import io.portico.testing.Configs;
 import io.portico.testing.Http;
 import io.portico.testing.RecordingBackend;
+import io.portico.testing.SeparateLoops;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bounded queue of an adaptive concurrency limit held at one: a request beyond the limit waits
  * for room up to the queue's timeout, one beyond the queue is refused at once, and one that waited
  * too long is refused when its timeout passes.
  */
-class ConcurrencyQueueTest {
-  @TempDir
-  Path dir;
-  Vertx backends;
-  Vertx vertx;
-  Vertx clients;
-
-  @BeforeEach
-  void start() {
-    backends = Vertx.vertx();
-    vertx = Vertx.vertx();
-    clients = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    Await.result(clients.close());
-    Await.result(vertx.close());
-    Await.result(backends.close());
-  }
-
+class ConcurrencyQueueTest extends SeparateLoops {
   @Test
   void beyondTheLimitRequestsWaitInTheQueueUpToItsSizeAndTimeout() {
     RecordingBackend backend = RecordingBackend.start(backends, r -> backends.setTimer(300, t -> r.response().end("ok")));

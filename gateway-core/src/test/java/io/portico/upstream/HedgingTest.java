@@ -8,44 +8,20 @@ import io.portico.testing.ClosedLoad;
 import io.portico.testing.ClosedLoad.Answer;
 import io.portico.testing.Configs;
 import io.portico.testing.RecordingBackend;
-import io.vertx.core.Vertx;
+import io.portico.testing.SeparateLoops;
 import io.vertx.core.http.HttpMethod;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two endpoints, one of which answers every twentieth request (5%) after a second: with
  * {@code hedge: { after: 50ms }} the route's p99 stays far below that second, without it the p99
  * is that second. Hedges stay within their budget, and a POST is never hedged.
  */
-class HedgingTest {
+class HedgingTest extends SeparateLoops {
   static final int SLOW_MS = 1000;
-
-  @TempDir
-  Path dir;
-  Vertx backends;
-  Vertx vertx;
-  Vertx clients;
-
-  @BeforeEach
-  void start() {
-    backends = Vertx.vertx();
-    vertx = Vertx.vertx();
-    clients = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    Await.result(clients.close());
-    Await.result(vertx.close());
-    Await.result(backends.close());
-  }
 
   @Test
   void aHedgeAfter50msCutsTheTailOfAnEndpointThatSometimesStalls() {
