@@ -2,11 +2,11 @@ package io.portico.plugins.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the config keys under the prefix: reads {@code routes/}, {@code upstreams/} and
- * {@code plugins} at one revision, delivers them, then watches the prefix from that revision + 1
+ * {@code plugins} at one revision (one read-only transaction), delivers them, then watches the prefix from that revision + 1
  * so no change in between is missed. Each watch response that touches config keys delivers a new
  * complete snapshot; registrations under {@code services/} are ignored.
  *
@@ -88,25 +88,26 @@ final class EtcdConfigFollower {
       return;
     }
     int readGeneration = ++generation;
-    KV kv = client.getKVClient();
-    kv.get(bytes(keys.routes()), GetOption.builder().isPrefix(true).build()).thenCompose(routes -> {
-      long at = routes.getHeader().getRevision();
-      GetOption atRevision = GetOption.builder().isPrefix(true).withRevision(at).build();
-      CompletableFuture<GetResponse> upstreams = kv.get(bytes(keys.upstreams()), atRevision);
-      CompletableFuture<GetResponse> plugins = kv.get(bytes(keys.plugins()), GetOption.builder().withRevision(at).build());
-      return upstreams.thenCombine(plugins, (u, p) -> {
-        List<KeyValue> all = new ArrayList<>(routes.getKvs());
-        all.addAll(u.getKvs());
-        all.addAll(p.getKvs());
-        return new Read(at, all);
-      });
-    }).orTimeout(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((read, failure) -> {
-      if (failure != null) {
-        retry(readGeneration, "reading " + keys.prefix() + " failed: " + message(failure));
-      } else {
-        delivered(readGeneration, read);
-      }
-    });
+    GetOption prefix = GetOption.builder().isPrefix(true).build();
+    // one read-only transaction: the three ranges at one revision in a single request. Three
+    // separate requests spread over the members by the client's round robin, so while one member
+    // is cut off from the quorum nearly every full read had a request stuck on it and timed out
+    client.getKVClient().txn()
+        .Then(Op.get(bytes(keys.routes()), prefix), Op.get(bytes(keys.upstreams()), prefix),
+            Op.get(bytes(keys.plugins()), GetOption.DEFAULT))
+        .commit().thenApply(txn -> {
+          List<KeyValue> all = new ArrayList<>();
+          for (GetResponse range : txn.getGetResponses()) {
+            all.addAll(range.getKvs());
+          }
+          return new Read(txn.getHeader().getRevision(), all);
+        }).orTimeout(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((read, failure) -> {
+          if (failure != null) {
+            retry(readGeneration, "reading " + keys.prefix() + " failed: " + message(failure));
+          } else {
+            delivered(readGeneration, read);
+          }
+        });
   }
 
   private void delivered(int readGeneration, Read read) {
