@@ -14,7 +14,13 @@ final class EtcdClients {
   private EtcdClients() {}
 
   static synchronized Client of(List<String> endpoints) {
-    return CLIENTS.computeIfAbsent(endpoints, e -> Client.builder().endpoints(e.toArray(String[]::new)).build());
+    return CLIENTS.computeIfAbsent(endpoints, e -> Client.builder().endpoints(e.toArray(String[]::new))
+        // keep-alive pings only while calls are open. The client balances calls over every member,
+        // so the connection to a member often carries no call between two config writes; etcd
+        // allows a ping on such a connection once in two hours, and after the third (jetcd pings
+        // every 30 s by default) it sends GOAWAY "too_many_pings" and the next call on it fails
+        .keepaliveWithoutCalls(false)
+        .build());
   }
 
   static ByteSequence bytes(String text) {
