@@ -16,7 +16,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * One keep-alive HTTP/1.1 connection to an endpoint, carrying one exchange at a time. It writes the
+ * One keep-alive HTTP/1.1 connection to an endpoint, carrying one exchange at a time, or one stream
+ * of an HTTP/2 connection (behind Netty's stream-to-HTTP/1.1-objects codec, so the events are the
+ * same; closing a stream that is still open resets it with {@code RST_STREAM CANCEL}). It writes the
  * request it is given and hands the answer's head, body pieces and end to the current
  * {@link Listener}; once both the request and the answer are complete it goes back to its pool, or
  * closes when either side asked to. Lives on its event loop.
@@ -42,6 +44,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   }
 
   private final ConnectionPool pool;
+  private final boolean stream;
   private Channel channel;
   private Listener listener;
   private boolean requestDone;
@@ -53,7 +56,18 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   long idleSince;
 
   UpstreamConnection(ConnectionPool pool) {
+    this(pool, false);
+  }
+
+  /** @param stream whether this is one stream of an HTTP/2 connection rather than a whole connection */
+  UpstreamConnection(ConnectionPool pool, boolean stream) {
     this.pool = pool;
+    this.stream = stream;
+  }
+
+  /** Whether this is one stream of an HTTP/2 connection (then closing it resets only the stream). */
+  public boolean stream() {
+    return stream;
   }
 
   @Override
