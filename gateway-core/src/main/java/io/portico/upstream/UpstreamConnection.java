@@ -125,6 +125,9 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     channel.config().setAutoRead(on);
     if (on) {
       channel.read();
+      if (stream) {
+        channel.flush(); // the WINDOW_UPDATE that reading again gives back; outside a read, nothing else flushes it
+      }
     }
   }
 

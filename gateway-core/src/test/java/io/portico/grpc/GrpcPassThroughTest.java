@@ -23,7 +23,6 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -308,9 +307,5 @@ class GrpcPassThroughTest {
         done.complete(last);
       }
     };
-  }
-
-  static String show(byte[] bytes) {
-    return Arrays.toString(bytes);
   }
 }
