@@ -59,6 +59,12 @@ final class Http2ConnectionPool implements ConnectionPool {
     Waiter(ConnectionPool.Lease lease) {
       this.lease = lease;
     }
+
+    void stopWaiting() {
+      if (expiry != null) {
+        expiry.cancel(false);
+      }
+    }
   }
 
   /**
@@ -109,11 +115,6 @@ final class Http2ConnectionPool implements ConnectionPool {
     }
     Waiter waiter = new Waiter(lease);
     waiting.addLast(waiter);
-    waiter.expiry = loop.schedule(() -> {
-      if (waiting.remove(waiter)) {
-        waiter.lease.connectFailed(new UpstreamOverloaded(address));
-      }
-    }, waitMillis, TimeUnit.MILLISECONDS);
     dispatch();
   }
 
@@ -123,7 +124,7 @@ final class Http2ConnectionPool implements ConnectionPool {
       Waiter waiter = it.next();
       if (waiter.lease == lease) {
         it.remove();
-        waiter.expiry.cancel(false);
+        waiter.stopWaiting();
         return;
       }
     }
@@ -132,10 +133,14 @@ final class Http2ConnectionPool implements ConnectionPool {
     }
   }
 
-  /** A stream's exchange is over: its stream channel closes (if the stream is not closed yet, with RST_STREAM). */
+  /**
+   * A stream's exchange is over: both sides ended, so the stream closes by itself and its channel
+   * with it. Closing the channel here would come before the codec closed the stream: it would send
+   * a needless RST_STREAM, and count the stream out while the codec still counts it in.
+   */
   @Override
   public void release(UpstreamConnection connection, boolean reusable) {
-    connection.close();
+    // nothing to give back: the connection counts its streams as their channels close
   }
 
   @Override
@@ -154,9 +159,14 @@ final class Http2ConnectionPool implements ConnectionPool {
     }
   }
 
-  /** A stream ended or the server's limit changed: waiting tries may start. */
+  /**
+   * A stream ended or the server's limit changed: waiting tries may start, once the codec is done
+   * with the closing stream (a stream opened within its close would still find it counted).
+   */
   void streamEnded(MultiplexedConnection connection) {
-    dispatch();
+    if (!waiting.isEmpty()) {
+      loop.execute(this::dispatch);
+    }
   }
 
   /** The server sent GOAWAY on {@code connection}: waiting and new tries go to other connections. */
@@ -180,11 +190,24 @@ final class Http2ConnectionPool implements ConnectionPool {
         break;
       }
       Waiter next = waiting.pollFirst();
-      next.expiry.cancel(false);
+      next.stopWaiting();
       start(room, next.lease);
     }
     if (!waiting.isEmpty() && !closed && connecting == 0 && live() < maxConnections) {
       connect();
+    }
+    if (!waiting.isEmpty() && connecting == 0) {
+      // every connection is full: the tries wait briefly for a stream to end. (One waiting for a
+      // connection being opened is bounded by the connect and handshake timeouts instead.)
+      for (Waiter waiter : waiting) {
+        if (waiter.expiry == null) {
+          waiter.expiry = loop.schedule(() -> {
+            if (waiting.remove(waiter)) {
+              waiter.lease.connectFailed(new UpstreamOverloaded(address));
+            }
+          }, waitMillis, TimeUnit.MILLISECONDS);
+        }
+      }
     }
   }
 
@@ -266,7 +289,7 @@ final class Http2ConnectionPool implements ConnectionPool {
           http1Only = true;
           while (!waiting.isEmpty()) {
             Waiter waiter = waiting.pollFirst();
-            waiter.expiry.cancel(false);
+            waiter.stopWaiting();
             http1.acquire(waiter.lease);
           }
         } else {
@@ -294,7 +317,7 @@ final class Http2ConnectionPool implements ConnectionPool {
   private void failWaiting(Throwable cause) {
     while (!waiting.isEmpty()) {
       Waiter waiter = waiting.pollFirst();
-      waiter.expiry.cancel(false);
+      waiter.stopWaiting();
       waiter.lease.connectFailed(cause);
     }
     dispatch();
