@@ -219,6 +219,24 @@ class GrpcPassThroughTest {
   }
 
   @Test
+  void theRouteTimeoutResetsTheUpstreamStream() {
+    gateway = Await.result(Gateway.start(vertx, Configs.load(dir, """
+        listen: { host: 127.0.0.1, port: 0, instances: 1 }
+        upstreams:
+          - { name: grpc, endpoints: [127.0.0.1:%d], protocol: h2c }
+        routes:
+          - { name: grpc, upstream: grpc, timeout: 200ms }
+        """.formatted(backend.port()))));
+    channel = GrpcBackend.channel(gateway.port());
+
+    // no client deadline: only the gateway's route timeout ends the call
+    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, GrpcBackend.UNARY, CallOptions.DEFAULT,
+        GrpcBackend.bytes("sleep:3000"))).isInstanceOf(StatusRuntimeException.class);
+
+    await().atMost(Duration.ofSeconds(2)).until(() -> backend.cancellations() == 1);
+  }
+
+  @Test
   void aClientCancellingAServerStreamCancelsTheUpstreamStream() {
     gateway();
     AtomicInteger received = new AtomicInteger();

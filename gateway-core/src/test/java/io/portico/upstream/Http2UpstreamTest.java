@@ -123,6 +123,53 @@ class Http2UpstreamTest {
     assertThat(answer.headers().get("x-version")).isEqualTo("HTTP_2");
   }
 
+  @Test
+  void aFullPoolQueuesBrieflyThenAnswersUpstreamOverloaded() {
+    int port = backend(new HttpServerOptions(), 1500);
+    gateway("{ name: app, endpoints: [127.0.0.1:%d], protocol: h2c, connect-timeout: 200ms, "
+        .formatted(port) + "http2: { max-concurrent-streams: 1, max-connections: 1 } }");
+
+    List<Future<Http.Answer>> answers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      answers.add(client.request(new RequestOptions().setURI("/slow/" + i))
+          .compose(request -> request.send().compose(response -> response.body()
+              .map(body -> new Http.Answer(response.statusCode(), response.headers(), body.toString())))));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    List<String> bodies = new ArrayList<>();
+    for (Future<Http.Answer> answer : answers) {
+      statuses.add(Await.result(answer, 30).status());
+      bodies.add(Await.result(answer, 30).body());
+    }
+
+    // one stream at a time on one connection: the first is served, the others wait 200 ms for a
+    // stream, then are refused
+    assertThat(statuses).containsExactlyInAnyOrder(200, 503, 503);
+    assertThat(bodies).filteredOn(b -> b.contains("upstream_overloaded")).hasSize(2);
+    assertThat(backendConnections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void anUpstreamResetCutsTheClientsStream() {
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        .requestHandler(request -> {
+          request.response().setChunked(true).write("partial ");
+          vertx.setTimer(50, t -> request.response().reset(2)); // INTERNAL_ERROR mid-body
+        });
+    int port = Await.result(server.listen()).actualPort();
+    gateway("{ name: app, endpoints: [127.0.0.1:%d], protocol: h2c }".formatted(port));
+    HttpClient h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()));
+
+    Throwable failure = io.portico.testing.Await.failure(h2.request(new RequestOptions().setURI("/cut"))
+        .compose(request -> request.send().compose(response -> {
+          assertThat(response.statusCode()).isEqualTo(200);
+          return response.body();
+        })));
+
+    assertThat(failure).isInstanceOf(io.vertx.core.http.StreamResetException.class);
+  }
+
   HttpServerOptions tls(boolean h2) {
     X509Bundle ca = TestPki.ca("internal-ca");
     TestPki.writeCa(dir, "internal-ca", ca);
