@@ -40,6 +40,7 @@ final class MultiplexedConnection extends ChannelInboundHandlerAdapter {
   private Http2StreamChannelBootstrap streams;
   private long peerMaxStreams = Long.MAX_VALUE;
   private int active;
+  private long opened;
   private boolean draining;
   private boolean pingOutstanding;
   private ScheduledFuture<?> pinger;
@@ -87,6 +88,9 @@ final class MultiplexedConnection extends ChannelInboundHandlerAdapter {
    * The stream's pipeline: Netty's HTTP/2-to-HTTP/1.1 object codec, the adapter, the connection.
    */
   Future<Http2StreamChannel> open(UpstreamConnection connection) {
+    if (opened++ > 0) {
+      connection.onUsedConnection(); // an idempotent request may go again if this connection turns out dead
+    }
     active++;
     Future<Http2StreamChannel> opened = streams.handler(new ChannelInitializer<Http2StreamChannel>() {
       @Override

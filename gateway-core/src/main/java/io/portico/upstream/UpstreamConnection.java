@@ -45,6 +45,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   private final ConnectionPool pool;
   private final boolean stream;
+  private boolean onUsedConnection;
   private Channel channel;
   private Listener listener;
   private boolean requestDone;
@@ -85,9 +86,18 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     this.uses++;
   }
 
-  /** Whether this connection carried an exchange before the current one. */
+  /**
+   * Whether this connection carried an exchange before the current one (for a stream: whether its
+   * HTTP/2 connection carried streams before it, so it may have been closed by the server while
+   * idle).
+   */
   public boolean reused() {
-    return uses > 1;
+    return uses > 1 || onUsedConnection;
+  }
+
+  /** For a stream: its HTTP/2 connection carried streams before this one. */
+  void onUsedConnection() {
+    onUsedConnection = true;
   }
 
   /** Writes a whole request (head and body) at once. */

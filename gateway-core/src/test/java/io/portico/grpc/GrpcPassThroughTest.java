@@ -273,7 +273,7 @@ class GrpcPassThroughTest {
       List<Future<?>> loops = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         loops.add(callers.submit(() -> {
-          for (int i = 0; i < 500; i++) {
+          for (int i = 0; i < 250; i++) {
             try {
               unary("call " + i);
               succeeded.incrementAndGet();
@@ -284,7 +284,7 @@ class GrpcPassThroughTest {
         }));
       }
       long loadStart = System.nanoTime();
-      await().atMost(Duration.ofSeconds(20)).until(() -> succeeded.get() > 200);
+      await().atMost(Duration.ofSeconds(20)).until(() -> succeeded.get() > 100);
       System.out.printf("200 calls in %d ms%n", (System.nanoTime() - loadStart) / 1_000_000);
       stopping.set(true);
       long started = System.nanoTime();
@@ -298,7 +298,7 @@ class GrpcPassThroughTest {
       callers.shutdown();
 
       assertThat(failures).isEmpty();
-      assertThat(succeeded.get()).isEqualTo(2000);
+      assertThat(succeeded.get()).isEqualTo(1000);
       assertThat(other.calls()).isGreaterThan(0);
     }
   }
