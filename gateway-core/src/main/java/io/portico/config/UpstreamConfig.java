@@ -22,6 +22,8 @@ import java.util.List;
  * @param tls TLS to the endpoints, or {@code null} for plain HTTP
  * @param adaptiveConcurrency a limit on the tries in flight learned from latency, or {@code null}
  *     for none
+ * @param protocol {@code http1} (default), {@code h2c}, {@code h2} or {@code auto}
+ * @param http2 the HTTP/2 connections, when {@code protocol} is not {@code http1}
  */
 public record UpstreamConfig(
     String name,
@@ -36,8 +38,12 @@ public record UpstreamConfig(
     Integer panicThreshold,
     Duration slowStart,
     UpstreamTlsConfig tls,
-    AdaptiveConcurrencyConfig adaptiveConcurrency) {
+    AdaptiveConcurrencyConfig adaptiveConcurrency,
+    UpstreamProtocol protocol,
+    Http2Config http2) {
   public UpstreamConfig {
+    protocol = protocol != null ? protocol : UpstreamProtocol.HTTP1;
+    http2 = http2 != null ? http2 : Http2Config.defaults();
     balancer = balancer != null ? balancer : "round-robin";
     connectTimeout = connectTimeout != null ? connectTimeout : Duration.ofSeconds(1);
     maxConnections = maxConnections != null ? maxConnections : 64;
@@ -46,11 +52,20 @@ public record UpstreamConfig(
     slowStart = slowStart != null ? slowStart : Duration.ZERO;
   }
 
+  /** An HTTP/1.1 upstream. */
+  public UpstreamConfig(String name, List<EndpointConfig> endpoints, ConfigNode discovery, String balancer,
+      String hashKey, Duration connectTimeout, Integer maxConnections, HealthCheckConfig healthCheck,
+      OutlierConfig outlier, Integer panicThreshold, Duration slowStart, UpstreamTlsConfig tls,
+      AdaptiveConcurrencyConfig adaptiveConcurrency) {
+    this(name, endpoints, discovery, balancer, hashKey, connectTimeout, maxConnections, healthCheck, outlier,
+        panicThreshold, slowStart, tls, adaptiveConcurrency, null, null);
+  }
+
   /** An upstream without TLS. */
   public UpstreamConfig(String name, List<EndpointConfig> endpoints, ConfigNode discovery, String balancer,
       String hashKey, Duration connectTimeout, Integer maxConnections, HealthCheckConfig healthCheck,
       OutlierConfig outlier, Integer panicThreshold, Duration slowStart) {
     this(name, endpoints, discovery, balancer, hashKey, connectTimeout, maxConnections, healthCheck, outlier,
-        panicThreshold, slowStart, null, null);
+        panicThreshold, slowStart, null, null, null, null);
   }
 }

@@ -5,6 +5,7 @@ import io.portico.spi.BodyTooLargeException;
 import io.portico.spi.Reply;
 import io.portico.spi.UpstreamFailure;
 import io.portico.upstream.ConcurrencyLimited;
+import io.portico.upstream.UpstreamOverloaded;
 import io.portico.upstream.UnsafeHeaderException;
 import io.vertx.core.buffer.Buffer;
 
@@ -34,6 +35,8 @@ public final class ErrorCatalog {
       "the upstream answered with a header holding CR, LF or NUL or a bad name");
   public static final Reply CONCURRENCY_LIMITED = Reply.error(503, "concurrency_limited",
       "the upstream has as many requests in flight as it can take now").withHeader("Retry-After", "1");
+  public static final Reply UPSTREAM_OVERLOADED = Reply.error(503, "upstream_overloaded",
+      "every HTTP/2 connection to the upstream carries as many streams as it may").withHeader("Retry-After", "1");
   public static final Reply OVERLOADED = Reply.error(503, "overloaded", "the gateway is overloaded; try again later")
       .withHeader("Retry-After", "1");
   public static final Reply INTERNAL_ERROR = Reply.error(500, "internal_error", "the gateway failed to process the request");
@@ -53,6 +56,9 @@ public final class ErrorCatalog {
     }
     if (cause instanceof ConcurrencyLimited) {
       return CONCURRENCY_LIMITED;
+    }
+    if (cause instanceof UpstreamOverloaded) {
+      return UPSTREAM_OVERLOADED;
     }
     if (cause instanceof UnsafeHeaderException unsafe) {
       return unsafe.inAnswer() ? UNSAFE_UPSTREAM_HEADER : UNSAFE_REQUEST_HEADER;

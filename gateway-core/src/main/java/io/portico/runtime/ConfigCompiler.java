@@ -185,7 +185,7 @@ public final class ConfigCompiler {
     for (UpstreamConfig config : gateway.upstreams() == null ? List.<UpstreamConfig>of() : gateway.upstreams()) {
       Upstream running = previous == null ? null : previous.upstreams().get(config.name());
       ClientSettings wanted = new ClientSettings((int) config.connectTimeout().toMillis(), config.maxConnections(),
-          tls(config, running, validated.baseDir()));
+          tls(config, running, validated.baseDir()), config.protocol(), config.http2());
       ClientSettings shared = settings.computeIfAbsent(wanted, s -> s); // one instance per kind
       DiscoveryBinding binding = validated.upstreamDiscovery().get(config.name());
       // an unchanged upstream keeps its health, ejections and checker across a reload
@@ -209,11 +209,13 @@ public final class ConfigCompiler {
     UpstreamTlsContexts.warnIfInsecure(config.name(), config.tls());
     long handshake = UpstreamTlsContexts.handshakeTimeoutMillis(config.connectTimeout().toMillis());
     UpstreamTls kept = running == null ? null : running.settings().tls();
-    if (kept != null && kept.builtFrom(config.tls(), baseDir, handshake)) {
-      return kept;
-    }
     try {
-      return UpstreamTlsContexts.create(config.tls(), baseDir, handshake);
+      UpstreamTls tls = kept != null && kept.builtFrom(config.tls(), baseDir, handshake)
+          ? kept : UpstreamTlsContexts.create(config.tls(), baseDir, handshake);
+      if (config.protocol().needsTls()) {
+        tls.prepareHttp2(); // the context offering h2 by ALPN
+      }
+      return tls;
     } catch (Exception e) {
       throw new IllegalArgumentException("upstream " + config.name() + ": tls: " + e.getMessage(), e);
     }

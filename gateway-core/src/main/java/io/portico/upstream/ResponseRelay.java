@@ -2,17 +2,20 @@ package io.portico.upstream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
+import java.util.Map;
 
 /**
  * Writes an upstream answer's body to the client with back-pressure: the upstream connection stops
  * reading while the client connection cannot take more. Counts the bytes sent. The decoder hands
  * the last bytes of a body of known length over together with its end, so small answers leave in a
- * single write with their head.
+ * single write with their head. Trailers the upstream sends after the body go to the client too.
  */
 public final class ResponseRelay implements ResponseSink {
   private final HttpServerResponse target;
@@ -67,6 +70,10 @@ public final class ResponseRelay implements ResponseSink {
       return;
     }
     stopped = true;
+    if (!last.trailingHeaders().isEmpty() && !trailers(last.trailingHeaders())) {
+      last.release();
+      return;
+    }
     ended = true;
     ByteBuf bytes = last.content();
     if (!bytes.isReadable()) {
@@ -81,6 +88,27 @@ public final class ResponseRelay implements ResponseSink {
       last.release();
       onEnd.handle(null);
     });
+  }
+
+  /**
+   * Hands the upstream's trailers (gRPC's {@code grpc-status}, {@code grpc-message} and custom ones)
+   * to the client: HTTP/2 clients get a trailing HEADERS frame, chunked HTTP/1.1 ones a trailer
+   * section. Like heads, trailers that could split the client's framing are never relayed: the
+   * exchange is cut instead.
+   *
+   * @return whether they were relayed (else the relay failed)
+   */
+  private boolean trailers(HttpHeaders trailers) {
+    String unsafe = FieldSyntax.firstUnsafe(trailers);
+    if (unsafe != null) {
+      onError.handle(new IllegalStateException("the upstream sent an unsafe trailer field: " + unsafe));
+      return false;
+    }
+    MultiMap relayed = target.trailers();
+    for (Map.Entry<String, String> trailer : trailers) {
+      relayed.add(trailer.getKey(), trailer.getValue());
+    }
+    return true;
   }
 
   @Override

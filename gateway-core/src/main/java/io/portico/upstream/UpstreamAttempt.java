@@ -107,13 +107,17 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
     }
     connection = acquired;
     acquired.start(this);
+    if (acquired.stream()) {
+      // HTTP/2 allows this one value: the gateway relays trailers (gRPC servers look for it)
+      headers.set("te", "trailers");
+    }
     HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri, (HeadersMultiMap) headers);
     body.send(acquired, head);
   }
 
   @Override
   public void connectFailed(Throwable cause) {
-    settle(null, Failures.connect(address, cause));
+    settle(null, cause instanceof UpstreamOverloaded overloaded ? overloaded : Failures.connect(address, cause));
   }
 
   @Override
@@ -169,6 +173,13 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
     if (!settled && !retried && broken != null && broken.reused() && body.replayable() && idempotent()) {
       // a kept-alive connection the upstream closed while it sat in the pool: the request never
       // got an answer, so an idempotent one goes once more on another connection (as nginx does)
+      retried = true;
+      pool.acquire(this);
+      return;
+    }
+    if (!settled && !retried && cause instanceof Http2StreamRefused && body.replayable()) {
+      // the HTTP/2 upstream did not process the stream (GOAWAY below it, or REFUSED_STREAM): it
+      // goes again on another connection, whatever its method
       retried = true;
       pool.acquire(this);
       return;

@@ -3,6 +3,7 @@ package io.portico.upstream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.portico.config.UpstreamProtocol;
 import io.portico.spi.Endpoint;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -25,6 +26,7 @@ public final class UpstreamClients {
 
   private final Vertx vertx;
   private final Bootstrap bootstrap;
+  private final EventLoop loop;
   private final LongAdder open;
   private final Map<PoolKey, ConnectionPool> pools = new HashMap<>();
   private final Map<Endpoint, ConnectionPool> byEndpoint = new IdentityHashMap<>();
@@ -36,6 +38,7 @@ public final class UpstreamClients {
   public UpstreamClients(Vertx vertx, EventLoop loop, LongAdder open) {
     this.vertx = vertx;
     this.open = open;
+    this.loop = loop;
     this.bootstrap = new Bootstrap()
         .group(loop)
         .channelFactory(((VertxInternal) vertx).transport().channelFactory(false))
@@ -52,14 +55,25 @@ public final class UpstreamClients {
     if (pool != null) {
       return pool;
     }
-    pool = pools.computeIfAbsent(new PoolKey(endpoint.host(), endpoint.port(), settings), key -> new ConnectionPool(
-        bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMillis()),
-        key.host(), key.port(), settings.maxConnections(), open, settings.tls()));
+    pool = pools.computeIfAbsent(new PoolKey(endpoint.host(), endpoint.port(), settings), this::newPool);
     if (byEndpoint.size() >= MAX_CACHED_ENDPOINTS) {
       byEndpoint.clear(); // endpoints of older snapshots
     }
     byEndpoint.put(endpoint, pool);
     return pool;
+  }
+
+  private ConnectionPool newPool(PoolKey key) {
+    ClientSettings settings = key.settings();
+    Bootstrap connecting = bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMillis());
+    ConnectionPool http1 = settings.protocol() == UpstreamProtocol.H2 || settings.protocol() == UpstreamProtocol.H2C
+        ? null : new Http1ConnectionPool(connecting, key.host(), key.port(), settings.maxConnections(), open, settings.tls());
+    if (settings.protocol() == UpstreamProtocol.HTTP1) {
+      return http1;
+    }
+    // HTTP/2: multiplexed streams; auto keeps the HTTP/1.1 pool for a server that does not agree to h2
+    return new Http2ConnectionPool(connecting, loop, key.host(), key.port(), open,
+        settings.protocol() == UpstreamProtocol.H2C ? null : settings.tls(), settings, http1);
   }
 
   /**

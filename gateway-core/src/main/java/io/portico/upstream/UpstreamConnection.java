@@ -16,7 +16,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * One keep-alive HTTP/1.1 connection to an endpoint, carrying one exchange at a time. It writes the
+ * One keep-alive HTTP/1.1 connection to an endpoint, carrying one exchange at a time, or one stream
+ * of an HTTP/2 connection (behind Netty's stream-to-HTTP/1.1-objects codec, so the events are the
+ * same; closing a stream that is still open resets it with {@code RST_STREAM CANCEL}). It writes the
  * request it is given and hands the answer's head, body pieces and end to the current
  * {@link Listener}; once both the request and the answer are complete it goes back to its pool, or
  * closes when either side asked to. Lives on its event loop.
@@ -42,6 +44,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   }
 
   private final ConnectionPool pool;
+  private final boolean stream;
+  private boolean onUsedConnection;
   private Channel channel;
   private Listener listener;
   private boolean requestDone;
@@ -53,7 +57,18 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   long idleSince;
 
   UpstreamConnection(ConnectionPool pool) {
+    this(pool, false);
+  }
+
+  /** @param stream whether this is one stream of an HTTP/2 connection rather than a whole connection */
+  UpstreamConnection(ConnectionPool pool, boolean stream) {
     this.pool = pool;
+    this.stream = stream;
+  }
+
+  /** Whether this is one stream of an HTTP/2 connection (then closing it resets only the stream). */
+  public boolean stream() {
+    return stream;
   }
 
   @Override
@@ -71,9 +86,18 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     this.uses++;
   }
 
-  /** Whether this connection carried an exchange before the current one. */
+  /**
+   * Whether this connection carried an exchange before the current one (for a stream: whether its
+   * HTTP/2 connection carried streams before it, so it may have been closed by the server while
+   * idle).
+   */
   public boolean reused() {
-    return uses > 1;
+    return uses > 1 || onUsedConnection;
+  }
+
+  /** For a stream: its HTTP/2 connection carried streams before this one. */
+  void onUsedConnection() {
+    onUsedConnection = true;
   }
 
   /** Writes a whole request (head and body) at once. */
@@ -111,6 +135,9 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     channel.config().setAutoRead(on);
     if (on) {
       channel.read();
+      if (stream) {
+        channel.flush(); // the WINDOW_UPDATE that reading again gives back; outside a read, nothing else flushes it
+      }
     }
   }
 

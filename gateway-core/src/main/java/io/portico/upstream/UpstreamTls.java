@@ -20,6 +20,8 @@ public final class UpstreamTls {
   private final String serverName;
   private final long handshakeTimeoutMillis;
   private volatile SslContext context;
+  /** Offers h2 by ALPN; built on first use by an HTTP/2 upstream, so HTTP/1.1 ones never pay for it. */
+  private volatile SslContext h2Context;
 
   /**
    * @param config the {@code tls:} block it was built from
@@ -60,6 +62,9 @@ public final class UpstreamTls {
   public List<X509Certificate> reload() throws Exception {
     List<X509Certificate> certificates = UpstreamTlsContexts.check(config, baseDir);
     this.context = UpstreamTlsContexts.context(config, baseDir);
+    if (h2Context != null) {
+      this.h2Context = UpstreamTlsContexts.context(config, baseDir, true);
+    }
     return certificates;
   }
 
@@ -68,7 +73,26 @@ public final class UpstreamTls {
    * configured server name, else the endpoint's host.
    */
   SslHandler newHandler(ByteBufAllocator allocator, String host, int port) {
-    SslHandler handler = context.newHandler(allocator, serverName != null ? serverName : host, port);
+    return handler(context, allocator, host, port);
+  }
+
+  /** Like {@link #newHandler}, with ALPN offering h2 first; see {@link #prepareHttp2}. */
+  SslHandler newHttp2Handler(ByteBufAllocator allocator, String host, int port) {
+    return handler(h2Context, allocator, host, port);
+  }
+
+  /**
+   * Builds the context that offers h2, once: call at config load, off the event loop, for an
+   * upstream whose protocol is {@code h2} or {@code auto}.
+   */
+  public void prepareHttp2() throws Exception {
+    if (h2Context == null) {
+      h2Context = UpstreamTlsContexts.context(config, baseDir, true);
+    }
+  }
+
+  private SslHandler handler(SslContext with, ByteBufAllocator allocator, String host, int port) {
+    SslHandler handler = with.newHandler(allocator, serverName != null ? serverName : host, port);
     handler.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
     return handler;
   }

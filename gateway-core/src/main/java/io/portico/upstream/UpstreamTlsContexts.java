@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the client {@link SslContext} of an upstream from its {@code tls:} block: TLS 1.3 and 1.2,
- * ALPN offering {@code http/1.1}, the chain checked against the CA file (or the JVM's trust store)
+ * ALPN offering {@code http/1.1} (or {@code h2} first for HTTP/2 upstreams), the chain checked against the CA file (or the JVM's trust store)
  * and the host name checked as HTTPS does, a client certificate when one is given. Reads files:
  * call off the event loop.
  */
@@ -27,6 +27,12 @@ public final class UpstreamTlsContexts {
       ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
       ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
       ApplicationProtocolNames.HTTP_1_1);
+  /** For {@code protocol: h2} and {@code auto}: h2 preferred, http/1.1 accepted (auto falls back to it). */
+  private static final ApplicationProtocolConfig ALPN_H2 = new ApplicationProtocolConfig(
+      ApplicationProtocolConfig.Protocol.ALPN,
+      ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+      ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+      ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
 
   private UpstreamTlsContexts() {}
 
@@ -57,9 +63,14 @@ public final class UpstreamTlsContexts {
   }
 
   static SslContext context(UpstreamTlsConfig config, Path baseDir) throws Exception {
+    return context(config, baseDir, false);
+  }
+
+  /** @param h2 whether ALPN offers h2 (then http/1.1) rather than http/1.1 alone */
+  static SslContext context(UpstreamTlsConfig config, Path baseDir, boolean h2) throws Exception {
     SslContextBuilder builder = SslContextBuilder.forClient()
         .protocols("TLSv1.3", "TLSv1.2")
-        .applicationProtocolConfig(ALPN);
+        .applicationProtocolConfig(h2 ? ALPN_H2 : ALPN);
     if (config.insecureSkipVerify()) {
       builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
     } else {

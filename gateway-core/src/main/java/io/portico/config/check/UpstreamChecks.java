@@ -4,12 +4,15 @@ import io.portico.balance.Balancers;
 import io.portico.balance.HashKey;
 import io.portico.config.ConfigNode;
 import io.portico.config.HealthCheckConfig;
+import io.portico.config.Http2Config;
 import io.portico.config.NodePaths;
 import io.portico.config.OutlierConfig;
 import io.portico.config.UpstreamConfig;
+import io.portico.config.UpstreamProtocol;
 import io.portico.config.bind.ConfigProblems;
 import io.portico.config.bind.Suggestions;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -63,6 +66,7 @@ public final class UpstreamChecks {
       problems.add(NodePaths.key(path, "max-connections"), "must be at least 1, got " + upstream.maxConnections());
     }
     checkHealth(upstream, path);
+    checkHttp2(upstream, path);
     if (upstream.tls() != null) {
       new TlsChecks(problems).upstream(upstream.tls(), NodePaths.key(path, "tls"));
     }
@@ -98,6 +102,25 @@ public final class UpstreamChecks {
         && ("round-robin".equals(upstream.balancer()) || "consistent-hash".equals(upstream.balancer()))) {
       problems.add(NodePaths.key(path, "slow-start"), "needs a weighted balancer (weighted-round-robin, least-request, "
           + "random or peak-ewma), not " + upstream.balancer());
+    }
+  }
+
+  private void checkHttp2(UpstreamConfig upstream, String path) {
+    if (upstream.protocol().needsTls() && upstream.tls() == null) {
+      problems.add(NodePaths.key(path, "protocol"), "protocol " + upstream.protocol().name().toLowerCase(Locale.ROOT)
+          + " needs a tls: block (ALPN picks the protocol); use h2c for HTTP/2 without TLS");
+    }
+    if (upstream.protocol() == UpstreamProtocol.H2C && upstream.tls() != null) {
+      problems.add(NodePaths.key(path, "protocol"), "h2c is HTTP/2 without TLS: with a tls: block use h2 or auto");
+    }
+    Http2Config http2 = upstream.http2();
+    String at = NodePaths.key(path, "http2");
+    if (http2.maxConcurrentStreams() < 1 || http2.maxConcurrentStreams() > Integer.MAX_VALUE / 2) {
+      problems.add(NodePaths.key(at, "max-concurrent-streams"), "must be at least 1, got " + http2.maxConcurrentStreams());
+    }
+    atLeastOne(http2.maxConnections(), NodePaths.key(at, "max-connections"));
+    if (http2.pingInterval().isNegative()) {
+      problems.add(NodePaths.key(at, "ping-interval"), "must not be negative");
     }
   }
 
