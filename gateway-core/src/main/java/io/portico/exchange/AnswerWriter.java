@@ -47,6 +47,7 @@ final class AnswerWriter {
   /** A gRPC call gets the reply as a trailers-only answer (HTTP 200, the status in the head). */
   private static void useGrpcReply(ProxyExchange exchange, Reply reply) {
     exchange.answeredWith(200);
+    exchange.responseHeaders().clear();
     exchange.grpc.status(GrpcAnswers.writeHead(reply, exchange.responseHeaders()));
     if (reply.error() != null) {
       exchange.trace.errorCode(reply.error());

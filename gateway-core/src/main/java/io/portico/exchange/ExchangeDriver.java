@@ -278,8 +278,8 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
       relay.abort();
     }
     dropUpstreamAnswer();
-    if (exchange.grpc != null && headWritten) {
-      exchange.grpc.cutShort();
+    if (exchange.grpc != null && relay != null) {
+      exchange.grpc.cutShort(); // the upstream's answer was cut mid-body (a reply's own status stands)
     }
     finish();
   }

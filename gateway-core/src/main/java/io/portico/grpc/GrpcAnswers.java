@@ -35,11 +35,10 @@ public final class GrpcAnswers {
   }
 
   /**
-   * Writes the head of the trailers-only answer for {@code reply} into {@code headers} (cleared
-   * first); the HTTP status to send is 200.
+   * Adds the head of the trailers-only answer for {@code reply} to {@code headers}; the HTTP
+   * status to send is 200.
    */
   public static GrpcStatus writeHead(Reply reply, MultiMap headers) {
-    headers.clear();
     List<Map.Entry<String, String>> replyHeaders = reply.headers();
     for (int i = 0; i < replyHeaders.size(); i++) {
       String name = replyHeaders.get(i).getKey();
