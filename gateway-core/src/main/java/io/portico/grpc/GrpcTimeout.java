@@ -56,7 +56,7 @@ public final class GrpcTimeout {
   }
 
   private static long ceilDiv(long value, long unit) {
-    return (value + unit - 1) / unit;
+    return value / unit + (value % unit == 0 ? 0 : 1);
   }
 
   private static long saturatedMultiply(long a, long b) {
