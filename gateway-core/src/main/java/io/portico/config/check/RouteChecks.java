@@ -193,8 +193,10 @@ public final class RouteChecks {
       String condition = retries.on().get(i);
       if (!RETRY_CONDITIONS.contains(condition) && !STATUS.matcher(condition).matches()
           && GrpcStatus.forConfigName(condition) == null) {
-        problems.add(NodePaths.index(NodePaths.key(path, "on"), i), "expected connect-failure, reset, timeout, a status such as 503"
-            + " or a gRPC status such as unavailable, got \"" + condition + "\"" + Suggestions.hint(condition, GRPC_CONDITIONS));
+        String closest = Suggestions.closest(condition, GRPC_CONDITIONS);
+        problems.add(NodePaths.index(NodePaths.key(path, "on"), i), "expected connect-failure, reset, timeout or a status such as 503, got \""
+            + condition + "\"" + (closest != null ? " (did you mean \"" + closest + "\"?)"
+                : " (gRPC status names such as unavailable or resource-exhausted are conditions too)"));
       }
     }
   }
