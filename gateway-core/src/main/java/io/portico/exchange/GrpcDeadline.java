@@ -58,10 +58,12 @@ final class GrpcDeadline {
     }
   }
 
-  /** Puts the final gRPC status of the exchange on it and counts it, at the exchange's end. */
+  /**
+   * Puts the final gRPC status of the exchange on it at the exchange's end, for its
+   * {@link io.portico.spi.ExchangeLog#grpcStatus()} (which the metrics, access log and tracing
+   * plugins read).
+   */
   static void recordStatus(ProxyExchange exchange, boolean headWritten) {
-    GrpcStatus status = exchange.grpc.finalStatus(exchange.request.response(), headWritten ? exchange.status() : 0);
-    exchange.grpc.status(status);
-    exchange.loop.grpcResponses.count(exchange.routeName(), status);
+    exchange.grpc.status(exchange.grpc.finalStatus(exchange.request.response(), headWritten ? exchange.status() : 0));
   }
 }

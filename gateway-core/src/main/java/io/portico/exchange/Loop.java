@@ -1,6 +1,5 @@
 package io.portico.exchange;
 
-import io.portico.grpc.GrpcResponses;
 import io.portico.runtime.GatewayRuntime;
 import io.portico.upstream.Deadlines;
 import io.portico.upstream.UpstreamClients;
@@ -19,7 +18,6 @@ public final class Loop {
   final GatewayRuntime runtime;
   final Deadlines deadlines;
   final PeerAddresses peers = new PeerAddresses();
-  final GrpcResponses grpcResponses;
 
   public Loop(int index, Context context, UpstreamClients clients, Deadlines deadlines, GatewayRuntime runtime) {
     this.index = index;
@@ -29,7 +27,6 @@ public final class Loop {
     this.ids = new RequestIds(index);
     this.runtime = runtime;
     this.deadlines = deadlines;
-    this.grpcResponses = new GrpcResponses(runtime.meterRegistry());
   }
 
   /** A new request id, unique to this gateway. */

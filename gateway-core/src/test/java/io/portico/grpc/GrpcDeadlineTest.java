@@ -119,8 +119,6 @@ class GrpcDeadlineTest {
     assertThat(trailers.get("grpc-status")).isEqualTo("4");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(350), Duration.ofSeconds(10));
     await().atMost(Duration.ofSeconds(20)).until(() -> stallingClosed.get() > closedBefore);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(gateway.meterRegistry()
-        .find("portico.grpc.responses").tags("route", "stalling", "code", "DEADLINE_EXCEEDED").counter()).isNotNull());
   }
 
   @Test

@@ -119,8 +119,6 @@ class GrpcRetryTest {
     assertThat(answer.header("grpc-status")).isEqualTo("8");
     assertThat(answer.header("grpc-message")).isEqualTo("status 8");
     assertThat(backend.received()).hasSize(3);
-    await(() -> assertThat(gateway.meterRegistry().find("portico.grpc.responses")
-        .tags("route", "flaky", "code", "RESOURCE_EXHAUSTED").counter()).isNotNull());
   }
 
   @Test
@@ -138,9 +136,5 @@ class GrpcRetryTest {
     } finally {
       channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
     }
-  }
-
-  static void await(org.awaitility.core.ThrowingRunnable assertion) {
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(assertion);
   }
 }
