@@ -164,7 +164,8 @@ final class UpstreamCall {
     if (outcome.failed()) {
       upstream.health().failed(state);
     } else {
-      upstream.health().answered(state, outcome.result().status());
+      UpstreamResponse answer = outcome.result();
+      upstream.health().answered(state, answer.status(), exchange.grpc == null ? null : GrpcStatus.ofHead(answer.headers()));
     }
   }
 

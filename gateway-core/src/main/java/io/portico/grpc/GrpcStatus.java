@@ -53,6 +53,11 @@ public enum GrpcStatus {
     return of(code);
   }
 
+  /** The kebab-case names of the 17 codes, in code order. */
+  public static java.util.List<String> configNames() {
+    return java.util.Arrays.stream(BY_CODE).map(GrpcStatus::configName).toList();
+  }
+
   /** The status named {@code name} in config (kebab case), or {@code null}. */
   public static GrpcStatus forConfigName(String name) {
     for (GrpcStatus status : BY_CODE) {

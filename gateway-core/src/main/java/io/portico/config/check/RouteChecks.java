@@ -29,8 +29,7 @@ public final class RouteChecks {
 
   private static final Set<String> RETRY_CONDITIONS = Set.of("connect-failure", "reset", "timeout");
   private static final Pattern STATUS = Pattern.compile("[1-5]\\d\\d");
-  private static final List<String> GRPC_CONDITIONS =
-      java.util.Arrays.stream(GrpcStatus.values()).map(GrpcStatus::configName).toList();
+  private static final List<String> GRPC_CONDITIONS = GrpcStatus.configNames();
 
   private final ConfigProblems problems;
   private final Set<String> upstreams;
