@@ -180,6 +180,22 @@ class GrpcAnswersTest {
   }
 
   @Test
+  void onHttp2TheAnswerIsOneHeadersFrameThatEndsTheStream() {
+    try (io.portico.testing.RawHttp2 h2 = io.portico.testing.RawHttp2.priorKnowledge(gateway.port())) {
+      h2.headers(1, true, java.util.List.of(":method", "POST", ":scheme", "http", ":authority", "127.0.0.1",
+          ":path", "/limited.Svc/Call", "content-type", "application/grpc", "te", "trailers"));
+      io.portico.testing.RawHttp2.Outcome outcome = h2.await(1);
+      assertThat(outcome.status()).isEqualTo(200);
+      assertThat(h2.endedWithHeaders(1)).isTrue();
+      assertThat(h2.headerBlocks(1)).hasSize(1);
+      var head = h2.headerBlocks(1).get(0);
+      assertThat(head.get("grpc-status").toString()).isEqualTo("8");
+      assertThat(head.get("content-type").toString()).isEqualTo("application/grpc");
+      assertThat(head.get("ratelimit-remaining").toString()).isEqualTo("0");
+    }
+  }
+
+  @Test
   void aGrpcPostOverHttp1GetsATrailersOnlyHead() {
     Answer answer = Http.send(http, new RequestOptions().setMethod(HttpMethod.POST).setURI("/nowhere.Svc/Call")
         .putHeader("content-type", "application/grpc+proto"), io.vertx.core.buffer.Buffer.buffer(new byte[5]));
