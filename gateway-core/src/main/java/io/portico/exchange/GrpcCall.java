@@ -79,9 +79,14 @@ final class GrpcCall {
     status = known;
   }
 
-  /** The client's stream was reset before the answer was complete: the client sees CANCELLED. */
+  /**
+   * The client's stream was reset before the answer was complete: the client sees CANCELLED,
+   * unless a status was already given (the deadline's trailers, whose stream closes right after).
+   */
   void cutShort() {
-    status = GrpcStatus.CANCELLED;
+    if (status == null) {
+      status = GrpcStatus.CANCELLED;
+    }
   }
 
   /** The status known so far, {@code null} before the end unless the gateway answered or the head carried it. */
