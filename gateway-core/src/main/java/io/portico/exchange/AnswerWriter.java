@@ -1,5 +1,6 @@
 package io.portico.exchange;
 
+import io.portico.grpc.GrpcAnswers;
 import io.portico.spi.Reply;
 import io.portico.upstream.HeaderPolicy;
 import io.portico.upstream.ProxiedResponse;
@@ -24,6 +25,10 @@ final class AnswerWriter {
 
   /** Makes {@code reply} the answer: status and headers, before the response phase. */
   static void useReply(ProxyExchange exchange, Reply reply) {
+    if (exchange.grpc != null && GrpcAnswers.translates(reply)) {
+      useGrpcReply(exchange, reply);
+      return;
+    }
     exchange.answeredWith(reply.status());
     MultiMap headers = exchange.responseHeaders();
     headers.clear();
@@ -39,17 +44,33 @@ final class AnswerWriter {
     }
   }
 
+  /** A gRPC call gets the reply as a trailers-only answer (HTTP 200, the status in the head). */
+  private static void useGrpcReply(ProxyExchange exchange, Reply reply) {
+    exchange.answeredWith(200);
+    exchange.responseHeaders().clear();
+    exchange.grpc.status(GrpcAnswers.writeHead(reply, exchange.responseHeaders()));
+    if (reply.error() != null) {
+      exchange.trace.errorCode(reply.error());
+    }
+  }
+
   /** Makes the upstream's answer head the answer, without its hop-by-hop headers. */
   static void useUpstream(ProxyExchange exchange, ProxiedResponse response) {
     exchange.answeredWith(response.status());
     MultiMap headers = exchange.responseHeaders();
     headers.clear();
     HeaderPolicy.copyResponseHeaders(response.headers(), headers);
+    if (exchange.grpc != null) {
+      exchange.grpc.upstreamHead(response.headers());
+    }
   }
 
   /** Writes a reply answer whole. */
   static io.vertx.core.Future<Void> writeReply(ProxyExchange exchange, Reply reply) {
     HttpServerResponse response = finishHead(exchange);
+    if (exchange.grpc != null && GrpcAnswers.translates(reply)) {
+      return response.end(); // trailers-only: on HTTP/2 one HEADERS frame that ends the stream
+    }
     Buffer body = reply.body();
     if (body == null && reply.error() != null) {
       body = ErrorCatalog.render(reply, exchange.requestId());

@@ -39,7 +39,7 @@ final class BodyPlan {
     if (reader != null && reader.started()) {
       return reader.read().map(RequestBody::buffered);
     }
-    if (exchange.hasBody && policy.allows(exchange.method()) && exchange.declaredLength >= 0
+    if (exchange.hasBody && UpstreamCall.retryable(exchange, policy) && exchange.declaredLength >= 0
         && exchange.declaredLength <= REPLAY_LIMIT && exchange.declaredLength <= exchange.routeLimit()) {
       return exchange.body(REPLAY_LIMIT).map(RequestBody::buffered);
     }

@@ -2,6 +2,7 @@ package io.portico.exchange;
 
 import io.portico.chain.ChainRunner;
 import io.portico.chain.InterceptorChain;
+import io.portico.grpc.GrpcAnswers;
 import io.portico.spi.Reply;
 import io.portico.spi.UpstreamInterceptor;
 import io.portico.spi.UpstreamResponse;
@@ -45,6 +46,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
   private boolean bodyTooLarge;
   private boolean headWritten;
   private boolean finished;
+  private GrpcDeadline deadline;
 
   ExchangeDriver(ProxyExchange exchange) {
     this.exchange = exchange;
@@ -58,6 +60,11 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
     response.exceptionHandler(t -> clientGone());
     if (exchange.declaredLength > exchange.routeLimit()) {
       use(ErrorCatalog.BODY_TOO_LARGE);
+      write();
+      return;
+    }
+    if (exchange.grpc != null && exchange.grpc.invalidTimeout()) {
+      use(GrpcAnswers.BAD_TIMEOUT);
       write();
       return;
     }
@@ -181,7 +188,8 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
 
   @Override
   public long phaseTimeoutMillis() {
-    return exchange.route.timeoutMillis(); // a plugin may not wait longer than the upstream may
+    long route = exchange.route.timeoutMillis(); // a plugin may not wait longer than the upstream may
+    return exchange.grpc == null ? route : exchange.grpc.callTimeoutMillis(route);
   }
 
   private void use(Reply reply) {
@@ -210,9 +218,13 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
       relay = new ResponseRelay(response, v -> finish(), cause -> {
         LOG.debug("route {}: upstream broke off the answer body: {}", exchange.routeName(), cause.toString());
         response.reset();
+        if (exchange.grpc != null) {
+          exchange.grpc.cutShort();
+        }
         finish();
       });
       relay.start(upstream);
+      deadline = GrpcDeadline.armAfterHead(exchange, relay, this::finish);
     } else {
       AnswerWriter.writeReply(exchange, answer).onComplete(ar -> finish());
     }
@@ -266,6 +278,9 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
       relay.abort();
     }
     dropUpstreamAnswer();
+    if (exchange.grpc != null && relay != null) {
+      exchange.grpc.cutShort(); // the upstream's answer was cut mid-body (a reply's own status stands)
+    }
     finish();
   }
 
@@ -274,6 +289,12 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
       return;
     }
     finished = true;
+    if (deadline != null) {
+      deadline.cancel();
+    }
+    if (exchange.grpc != null) {
+      GrpcDeadline.recordStatus(exchange, headWritten);
+    }
     if (relay != null) {
       exchange.trace.bytesSent(relay.sent());
     }

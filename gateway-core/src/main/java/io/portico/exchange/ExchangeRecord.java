@@ -26,6 +26,7 @@ final class ExchangeRecord implements ExchangeLog {
   private final long bytesSent;
   private final String clientIp;
   private final String consumer;
+  private final int grpcStatus;
   private final Attributes attributes;
   private final List<String> pluginNames;
   private final long[] pluginNanos; // the runner's array: no phase writes to it any more
@@ -51,6 +52,7 @@ final class ExchangeRecord implements ExchangeLog {
     this.bytesSent = trace.bytesSent();
     this.clientIp = exchange.clientIp();
     this.consumer = exchange.consumer();
+    this.grpcStatus = exchange.grpc == null || exchange.grpc.status() == null ? -1 : exchange.grpc.status().code();
     this.attributes = exchange.attributes();
     this.pluginNames = chain.pluginNames();
     this.pluginNanos = chain.stopClocks();
@@ -140,6 +142,11 @@ final class ExchangeRecord implements ExchangeLog {
   @Override
   public String consumer() {
     return consumer;
+  }
+
+  @Override
+  public int grpcStatus() {
+    return grpcStatus;
   }
 
   @Override

@@ -36,6 +36,8 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   final long declaredLength;
   /** Whether a body follows the head ({@link RequestFraming#hasBody}). */
   final boolean hasBody;
+  /** The gRPC side of a gRPC call, {@code null} for other requests. */
+  final GrpcCall grpc;
 
   RunningRoute route;
   private String upstreamPath;
@@ -64,6 +66,7 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
     this.trustedPeer = !trusted.isEmpty() && trusted.contains(peerIp());
     this.declaredLength = RequestFraming.declaredLength(request);
     this.hasBody = RequestFraming.hasBody(request, declaredLength);
+    this.grpc = GrpcCall.of(request, startNanos);
   }
 
   void route(RunningRoute route, String upstreamPath) {

@@ -5,9 +5,12 @@ import io.portico.route.PathNormalizer;
 import io.portico.route.RouteMatch;
 import io.portico.runtime.RunningRoute;
 import io.portico.runtime.CompiledConfig;
+import io.portico.grpc.GrpcAnswers;
+import io.portico.grpc.GrpcProtocol;
 import io.portico.spi.Reply;
 import io.portico.upstream.HeaderPolicy;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -72,12 +75,12 @@ public final class RequestDispatcher {
     boolean unreadBody = request.version() != HttpVersion.HTTP_2 && RequestFraming.hasBody(request);
     if (unreadBody || loop.runtime.draining()) {
       response.headers().set("connection", "close");
-      write(response, reply, requestId).onComplete(ar -> request.connection().close());
+      write(request, reply, requestId).onComplete(ar -> request.connection().close());
     } else {
       if (!request.isEnded()) {
         request.resume();
       }
-      write(response, reply, requestId);
+      write(request, reply, requestId);
     }
   }
 
@@ -88,14 +91,20 @@ public final class RequestDispatcher {
   private static void shed(HttpServerRequest request, String requestId) {
     HttpServerResponse response = request.response();
     if (request.version() == HttpVersion.HTTP_2) { // no connection header in HTTP/2; the other streams finish
-      write(response, ErrorCatalog.OVERLOADED, requestId);
+      write(request, ErrorCatalog.OVERLOADED, requestId);
       return;
     }
     response.headers().set("connection", "close");
-    write(response, ErrorCatalog.OVERLOADED, requestId).onComplete(ar -> request.connection().close());
+    write(request, ErrorCatalog.OVERLOADED, requestId).onComplete(ar -> request.connection().close());
   }
 
-  private static io.vertx.core.Future<Void> write(HttpServerResponse response, Reply reply, String requestId) {
+  private static io.vertx.core.Future<Void> write(HttpServerRequest request, Reply reply, String requestId) {
+    HttpServerResponse response = request.response();
+    if (GrpcProtocol.isGrpc(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
+      // a gRPC client reads only gRPC statuses: a trailers-only answer (no route: UNIMPLEMENTED)
+      GrpcAnswers.writeHead(reply, response.headers());
+      return response.setStatusCode(200).end();
+    }
     response.setStatusCode(reply.status());
     response.headers().set("content-type", "application/json");
     return response.end(ErrorCatalog.render(reply, requestId));

@@ -43,10 +43,13 @@ final class Tries {
     return routeTimeoutMillis <= 0 || System.nanoTime() - startNanos < routeTimeoutMillis * 1_000_000; // time left
   }
 
-  /** The timeout of the next try: the per-try timeout, within what is left of the route's; 0 for none. */
+  /**
+   * The timeout of the next try: the per-try timeout, within what is left of the route's (which a
+   * gRPC deadline may have shortened below the per-try timeout); 0 for none.
+   */
   long nextTimeout() {
     long perTry = policy.perTryTimeoutMillis();
-    if (routeTimeoutMillis <= 0 || tried == null) {
+    if (routeTimeoutMillis <= 0 || tried == null && perTry > 0 && perTry <= routeTimeoutMillis) {
       return perTry;
     }
     long left = Math.max(1, routeTimeoutMillis - (System.nanoTime() - startNanos) / 1_000_000);

@@ -3,6 +3,7 @@ package io.portico.exchange;
 import io.portico.balance.Balancer;
 import io.portico.endpoint.EndpointSet;
 import io.portico.endpoint.EndpointState;
+import io.portico.grpc.GrpcStatus;
 import io.portico.runtime.RunningRoute;
 import io.portico.spi.Endpoint;
 import io.portico.spi.UpstreamFailure;
@@ -18,6 +19,7 @@ import io.portico.upstream.StreamedBody;
 import io.portico.upstream.UnsafeHeaderException;
 import io.portico.upstream.Upstream;
 import io.portico.upstream.UpstreamAttempt;
+import io.portico.upstream.UpstreamHeaders;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 
@@ -57,6 +59,10 @@ final class UpstreamCall {
     if (upstream.current() == null || upstream.current().servingCount() == 0) {
       return Future.failedFuture(noEndpoint()); // before reading any body
     }
+    if (exchange.grpc != null && exchange.grpc.hasDeadline() && exchange.grpc.remainingNanos() <= 0) {
+      return Future.failedFuture(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, null,
+          "the call's deadline passed before the upstream call"));
+    }
     Future<RequestBody> chosen = plan.choose(policy);
     if (chosen.succeeded()) { // streamed or none: the first try leaves now
       body = chosen.result();
@@ -72,7 +78,8 @@ final class UpstreamCall {
     int loop = exchange.loop.index;
     policy.exchangeStarted(loop);
     exchange.trace.upstreamStarted();
-    tries = new Tries(policy, exchange.route.timeoutMillis());
+    long timeout = exchange.route.timeoutMillis();
+    tries = new Tries(policy, exchange.grpc == null ? timeout : exchange.grpc.callTimeoutMillis(timeout));
     if (exchange.route.hedge() != null) {
       exchange.route.hedge().requestStarted(loop);
     }
@@ -157,18 +164,32 @@ final class UpstreamCall {
     if (outcome.failed()) {
       upstream.health().failed(state);
     } else {
-      upstream.health().answered(state, outcome.result().status());
+      UpstreamResponse answer = outcome.result();
+      upstream.health().answered(state, answer.status(), exchange.grpc == null ? null : GrpcStatus.ofHead(answer.headers()));
     }
   }
 
   private boolean shouldRetry(AsyncResult<UpstreamResponse> outcome, UpstreamFailure failure) {
-    if (!tries.anotherAllowed(policy.allows(exchange.method()), body.replayable())) {
+    if (!tries.anotherAllowed(retryable(exchange, policy), body.replayable())) {
       return false;
     }
     if (outcome.failed()) {
       return failure != null && policy.retriesOn(failure.kind());
     }
-    return outcome.result() instanceof ProxiedResponse response && response == obtained() && policy.retriesOn(response.status());
+    if (!(outcome.result() instanceof ProxiedResponse response) || response != obtained()) {
+      return false;
+    }
+    // a trailers-only gRPC answer carries its status in the head; a normal one streams its body first
+    return policy.retriesOn(response.status())
+        || exchange.grpc != null && policy.retriesOn(GrpcStatus.ofHead(response.headers()));
+  }
+
+  /**
+   * Whether the exchange's method may be retried: as the policy says, except that a gRPC call
+   * (always a POST) is retried on the conditions the route lists, as gRPC's own retry policy does.
+   */
+  static boolean retryable(ProxyExchange exchange, RetryPolicy policy) {
+    return policy.allows(exchange.method()) || exchange.grpc != null && policy.attempts() > 1;
   }
 
   /** A try started: its attempt and what came of it (the balancer and health already told). */
@@ -190,8 +211,9 @@ final class UpstreamCall {
     exchange.trace.endpoint(started.endpoint());
     String query = exchange.query();
     String uri = query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query;
+    UpstreamHeaders headers = exchange.grpc == null ? exchange : exchange.grpc.headersFor(exchange);
     Future<UpstreamResponse> outcome = started.send(exchange.context, exchange.method(), uri, exchange.request.authority(),
-        exchange, body).andThen(ar -> {
+        headers, body).andThen(ar -> {
           if (state != null) {
             state.tryEnded();
           }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.portico.balance.BalancerFactory;
 import io.portico.config.OutlierConfig;
 import io.portico.config.UpstreamConfig;
+import io.portico.grpc.GrpcStatus;
 import io.portico.endpoint.EndpointSet;
 import io.portico.endpoint.EndpointState;
 import io.portico.spi.Endpoint;
@@ -36,6 +37,8 @@ public final class UpstreamHealth {
   private final OutlierConfig outlier;
   /** {@code outlier.statuses} unboxed: read on every answer. */
   private final int[] failureStatuses;
+  /** {@code outlier.grpc-statuses}: bit {@code 1 << code} for each gRPC status that counts as a failure. */
+  private final int grpcFailures;
   private final int panicThreshold;
   private final long slowStartNanos;
   private final BalancerFactory balancer;
@@ -56,6 +59,8 @@ public final class UpstreamHealth {
     this.upstream = config.name();
     this.outlier = config.outlier();
     this.failureStatuses = outlier.statuses().stream().mapToInt(Integer::intValue).toArray();
+    this.grpcFailures = outlier.grpcStatuses().stream().map(GrpcStatus::forConfigName)
+        .mapToInt(s -> 1 << s.code()).reduce(0, (a, b) -> a | b);
     this.panicThreshold = config.panicThreshold();
     this.slowStartNanos = config.slowStart().toNanos();
     this.balancer = balancer;
@@ -141,6 +146,18 @@ public final class UpstreamHealth {
     if (state.failure() >= outlier.consecutiveFailures() && !state.ejected()) {
       eject(state);
     }
+  }
+
+  /**
+   * A try to the endpoint got an answer with {@code status}; {@code grpc} is the gRPC status of a
+   * trailers-only answer to a gRPC call, else {@code null}.
+   */
+  public void answered(EndpointState state, int status, GrpcStatus grpc) {
+    if (grpc != null && (grpcFailures & (1 << grpc.code())) != 0) {
+      failed(state);
+      return;
+    }
+    answered(state, status);
   }
 
   /** A try to the endpoint got an answer with {@code status}. */

@@ -3,6 +3,7 @@ package io.portico.upstream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.portico.config.RetryConfig;
+import io.portico.grpc.GrpcStatus;
 import io.portico.spi.UpstreamFailure;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
@@ -26,6 +27,8 @@ public final class RetryPolicy {
   private final boolean onReset;
   private final boolean onTimeout;
   private final int[] statuses;
+  /** Bit {@code 1 << code} for each gRPC status retried when a trailers-only answer carries it. */
+  private final int grpcStatuses;
   private final boolean nonIdempotent;
   private final long perTryTimeoutMillis;
   private final int budgetPercent;
@@ -42,6 +45,7 @@ public final class RetryPolicy {
     this.onReset = on.contains("reset");
     this.onTimeout = on.contains("timeout");
     this.statuses = on.stream().filter(s -> !s.isEmpty() && Character.isDigit(s.charAt(0))).mapToInt(Integer::parseInt).toArray();
+    this.grpcStatuses = grpcMask(on);
     this.nonIdempotent = retry.nonIdempotent();
     this.perTryTimeoutMillis = retry.perTryTimeout() != null ? retry.perTryTimeout().toMillis() : routeTimeoutMillis;
     this.budgetPercent = retry.budgetPercent();
@@ -89,6 +93,22 @@ public final class RetryPolicy {
       }
     }
     return false;
+  }
+
+  /** Whether a trailers-only gRPC answer with this status is retried; {@code false} for {@code null}. */
+  public boolean retriesOn(GrpcStatus status) {
+    return status != null && (grpcStatuses & (1 << status.code())) != 0;
+  }
+
+  private static int grpcMask(List<String> on) {
+    int mask = 0;
+    for (String condition : on) {
+      GrpcStatus status = GrpcStatus.forConfigName(condition);
+      if (status != null) {
+        mask |= 1 << status.code();
+      }
+    }
+    return mask;
   }
 
   public void exchangeStarted(int loop) {

@@ -131,6 +131,8 @@ class ConfigErrorsTest {
             "routes[0].match.hosts[1]", "not a host name or *.suffix: \"bad host\""),
         mistake("bad retry condition", "retries:", "on: [connect-failure, reset, 503]", "on: [connect-failure, reset, 5xx]",
             "routes[0].retries.on[2]", "expected connect-failure, reset, timeout or a status such as 503, got \"5xx\""),
+        mistake("misspelt gRPC retry condition", "retries:", "on: [connect-failure, reset, 503]", "on: [connect-failure, reset, unavailabel]",
+            "routes[0].retries.on[2]", "expected connect-failure, reset, timeout or a status such as 503, got \"unavailabel\" (did you mean \"unavailable\"?)"),
         mistake("listen port out of range", "listen:", "port: 0 }\nadmin", "port: 70000 }\nadmin",
             "listen.port", "port must be between 0 and 65535, got 70000"),
         mistake("bad trusted proxy", "trusted-proxies:", "routes:", "trusted-proxies: [10.0.0.0/8, 10.0.0.0/33]\nroutes:",

@@ -31,6 +31,8 @@ import javax.net.ssl.X509TrustManager;
  * knowledge, after an HTTP/1.1 {@code Upgrade: h2c}, or over TLS with ALPN {@code h2}.
  */
 public final class RawHttp2 implements AutoCloseable {
+  private final java.util.Set<Integer> endedWithHeaders = new java.util.HashSet<>();
+  private final java.util.Map<Integer, List<Http2Headers>> received = new java.util.HashMap<>();
   /** What became of one stream: an answer, a reset, or the end of the connection. */
   public record Outcome(int status, String body, long resetCode, boolean connectionClosed) {
     public boolean reset() {
@@ -157,6 +159,19 @@ public final class RawHttp2 implements AutoCloseable {
     return fields;
   }
 
+  /**
+   * Whether {@code streamId} ended on a HEADERS frame with END_STREAM and no DATA frame before it
+   * (a trailers-only answer); call after {@link #await}.
+   */
+  public boolean endedWithHeaders(int streamId) {
+    return endedWithHeaders.contains(streamId);
+  }
+
+  /** The header blocks received on {@code streamId}, in order; call after {@link #await}. */
+  public List<Http2Headers> headerBlocks(int streamId) {
+    return received.getOrDefault(streamId, List.of());
+  }
+
   /** Reads frames until {@code streamId} ends, is reset or the connection closes. */
   public Outcome await(int streamId) {
     try {
@@ -193,8 +208,12 @@ public final class RawHttp2 implements AutoCloseable {
         if (headers.status() != null) {
           statuses.put(streamId, Integer.parseInt(headers.status().toString()));
         }
+        received.computeIfAbsent(streamId, id -> new java.util.ArrayList<>()).add(headers);
         if ((flags & 0x1) != 0) {
           ended.put(streamId, true);
+          if (!bodies.containsKey(streamId)) {
+            endedWithHeaders.add(streamId);
+          }
         }
       }
       case RST_STREAM -> resets.put(streamId, ((long) (payload[0] & 0xFF) << 24) | ((payload[1] & 0xFF) << 16)

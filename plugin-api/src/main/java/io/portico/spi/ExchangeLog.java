@@ -64,6 +64,18 @@ public interface ExchangeLog {
 
   String clientIp();
 
+  /**
+   * The gRPC status code (0 to 16) the client got for a gRPC call ({@code content-type:
+   * application/grpc*}): from the answer's trailers, or its head for a trailers-only answer (the
+   * gateway's own answers to gRPC calls are trailers-only); -1 for a request that is not a gRPC
+   * call.
+   *
+   * @since 1.5
+   */
+  default int grpcStatus() {
+    return -1;
+  }
+
   /** The consumer set by an authentication plugin, or {@code null}. */
   String consumer();
 

@@ -8,8 +8,10 @@ public final class PluginApi {
    *
    * <p>1.4: {@link Decision#asFuture()} ({@code Decision.next().asFuture()} to carry on);
    * {@code Decision.CONTINUE} deprecated.
+   *
+   * <p>1.5: {@link ExchangeLog#grpcStatus()}.
    */
-  public static final String VERSION = "1.4";
+  public static final String VERSION = "1.5";
 
   private PluginApi() {}
 }

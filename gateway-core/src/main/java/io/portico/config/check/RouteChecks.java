@@ -13,6 +13,7 @@ import io.portico.config.bind.ConfigProblems;
 import io.portico.config.bind.RecordBinder;
 import io.portico.config.bind.Suggestions;
 import io.portico.config.bind.ValueBinder;
+import io.portico.grpc.GrpcStatus;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +29,7 @@ public final class RouteChecks {
 
   private static final Set<String> RETRY_CONDITIONS = Set.of("connect-failure", "reset", "timeout");
   private static final Pattern STATUS = Pattern.compile("[1-5]\\d\\d");
+  private static final List<String> GRPC_CONDITIONS = GrpcStatus.configNames();
 
   private final ConfigProblems problems;
   private final Set<String> upstreams;
@@ -188,9 +190,12 @@ public final class RouteChecks {
     GatewayChecks.positive(problems, NodePaths.key(path, "per-try-timeout"), retries.perTryTimeout());
     for (int i = 0; i < retries.on().size(); i++) {
       String condition = retries.on().get(i);
-      if (!RETRY_CONDITIONS.contains(condition) && !STATUS.matcher(condition).matches()) {
+      if (!RETRY_CONDITIONS.contains(condition) && !STATUS.matcher(condition).matches()
+          && GrpcStatus.forConfigName(condition) == null) {
+        String closest = Suggestions.closest(condition, GRPC_CONDITIONS);
         problems.add(NodePaths.index(NodePaths.key(path, "on"), i), "expected connect-failure, reset, timeout or a status such as 503, got \""
-            + condition + "\"");
+            + condition + "\"" + (closest != null ? " (did you mean \"" + closest + "\"?)"
+                : " (gRPC status names such as unavailable or resource-exhausted are conditions too)"));
       }
     }
   }

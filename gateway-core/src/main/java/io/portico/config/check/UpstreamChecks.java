@@ -9,6 +9,7 @@ import io.portico.config.NodePaths;
 import io.portico.config.OutlierConfig;
 import io.portico.config.UpstreamConfig;
 import io.portico.config.UpstreamProtocol;
+import io.portico.grpc.GrpcStatus;
 import io.portico.config.bind.ConfigProblems;
 import io.portico.config.bind.Suggestions;
 import java.util.List;
@@ -95,6 +96,7 @@ public final class UpstreamChecks {
     GatewayChecks.positive(problems, NodePaths.key(at, "max-ejection"), outlier.maxEjection());
     percent(outlier.maxEjectedPercent(), NodePaths.key(at, "max-ejected-percent"));
     statuses(outlier.statuses(), NodePaths.key(at, "statuses"));
+    grpcStatuses(outlier.grpcStatuses(), NodePaths.key(at, "grpc-statuses"));
     percent(upstream.panicThreshold(), NodePaths.key(path, "panic-threshold"));
     if (upstream.slowStart().isNegative()) {
       problems.add(NodePaths.key(path, "slow-start"), "must not be negative");
@@ -129,6 +131,16 @@ public final class UpstreamChecks {
       Integer status = statuses.get(i);
       if (status == null || status < 100 || status > 599) {
         problems.add(NodePaths.index(path, i), "expected an HTTP status 100..599, got " + status);
+      }
+    }
+  }
+
+  private void grpcStatuses(List<String> names, String path) {
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (name == null || GrpcStatus.forConfigName(name) == null) {
+        problems.add(NodePaths.index(path, i), "expected a gRPC status name such as unavailable, got \"" + name + "\""
+            + (name == null ? "" : Suggestions.hint(name, GrpcStatus.configNames())));
       }
     }
   }

@@ -15,6 +15,8 @@ public final class UpstreamLogPluginFactory implements PluginFactory<NoConfig> {
   public static final Map<String, String> UPSTREAMS = new ConcurrentHashMap<>();
   /** Request id to its {@link ExchangeLog#errorDetail()}, when it has one. */
   public static final Map<String, String> ERROR_DETAILS = new ConcurrentHashMap<>();
+  /** Request id to its {@link ExchangeLog#grpcStatus()}, for gRPC calls. */
+  public static final Map<String, Integer> GRPC_STATUSES = new ConcurrentHashMap<>();
 
   @Override
   public String name() {
@@ -46,6 +48,9 @@ public final class UpstreamLogPluginFactory implements PluginFactory<NoConfig> {
         }
         if (log.errorDetail() != null) {
           ERROR_DETAILS.put(log.requestId(), log.errorDetail());
+        }
+        if (log.grpcStatus() >= 0) {
+          GRPC_STATUSES.put(log.requestId(), log.grpcStatus());
         }
       }
     };

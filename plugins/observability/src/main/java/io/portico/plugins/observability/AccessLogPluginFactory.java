@@ -60,6 +60,7 @@ public final class AccessLogPluginFactory implements PluginFactory<AccessLogConf
         .put("upstream", log.upstreamName())
         .put("endpoint", log.endpoint())
         .put("status", log.status())
+        .put("grpc_status", log.grpcStatus() < 0 ? null : log.grpcStatus())
         .put("error", log.errorCode())
         .put("error_detail", log.errorDetail())
         .put("attempts", log.attempts())

@@ -23,6 +23,10 @@ final class MetricsPlugin implements Plugin {
   static final List<HttpMethod> METHODS = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
       HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.OPTIONS, HttpMethod.CONNECT, HttpMethod.TRACE);
   private static final String[] CLASSES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
+  /** The 17 gRPC status codes by number: the bounded values of the {@code code} label. */
+  static final String[] GRPC_CODES = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
   private static final Duration[] BUCKETS = {
       Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
       Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -35,6 +39,7 @@ final class MetricsPlugin implements Plugin {
   private final Counter bytesOut;
   // index: method * CLASSES.length + class; the upstream name of a route is fixed per config
   private final AtomicReferenceArray<Counter> requests = new AtomicReferenceArray<>((METHODS.size() + 1) * CLASSES.length);
+  private final AtomicReferenceArray<Counter> grpcResponses = new AtomicReferenceArray<>(GRPC_CODES.length);
   private volatile Timer upstreamDuration;
   private volatile PluginTimers pluginTimers;
 
@@ -61,6 +66,23 @@ final class MetricsPlugin implements Plugin {
     bytesIn.increment(log.bytesReceived());
     bytesOut.increment(log.bytesSent());
     pluginTimers(log.pluginNames()).record(log);
+    int grpc = log.grpcStatus();
+    if (grpc >= 0 && grpc < GRPC_CODES.length) {
+      grpcCounter(grpc).increment();
+    }
+  }
+
+  /** {@code portico_grpc_responses_total{route,code}}: finished gRPC calls by the status the client got. */
+  private Counter grpcCounter(int code) {
+    Counter counter = grpcResponses.get(code);
+    if (counter == null) {
+      counter = Counter.builder("portico.grpc.responses").description("finished gRPC calls by route and gRPC status code")
+          .tag("route", route)
+          .tag("code", GRPC_CODES[code])
+          .register(registry);
+      grpcResponses.set(code, counter);
+    }
+    return counter;
   }
 
   private PluginTimers pluginTimers(List<String> chain) {

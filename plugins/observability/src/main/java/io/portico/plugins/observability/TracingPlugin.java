@@ -92,9 +92,21 @@ final class TracingPlugin implements Plugin, UpstreamInterceptor {
     if (log.errorCode() != null) {
       server.setAttribute("error.type", log.errorCode());
     }
-    if (log.status() >= 500 || log.status() == 0) {
+    if (log.grpcStatus() >= 0) {
+      server.setAttribute("rpc.system", "grpc");
+      server.setAttribute("rpc.grpc.status_code", log.grpcStatus());
+    }
+    if (log.status() >= 500 || log.status() == 0 || isServerError(log.grpcStatus())) {
       server.setStatus(StatusCode.ERROR);
     }
     server.end();
+  }
+
+  /**
+   * The gRPC codes a server span counts as errors (OpenTelemetry's gRPC conventions): UNKNOWN,
+   * DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE and DATA_LOSS.
+   */
+  private static boolean isServerError(int grpcStatus) {
+    return grpcStatus == 2 || grpcStatus == 4 || grpcStatus == 12 || grpcStatus == 13 || grpcStatus == 14 || grpcStatus == 15;
   }
 }

@@ -217,6 +217,31 @@ class ObservabilityTest {
       assertThat(line.getDouble("upstream_ms")).isPositive();
       assertThat(line.containsKey("time")).isTrue();
       assertThat(line.containsKey("bytes_out")).isTrue();
+      assertThat(line.getInteger("grpc_status")).isNull(); // not a gRPC call
     }
+  }
+
+  @Test
+  void aGrpcCallHasItsStatusInTheAccessLogAndOnItsServerSpan() throws Exception {
+    Path log = gateway.configDir().resolve("access.log");
+    // the backend answers 200 without grpc-status: a gRPC client reads that as UNKNOWN (2)
+    gateway.post("/logged/svc.Echo/Call", "\0\0\0\0\0", "content-type", "application/grpc", "X-Request-Id", "grpc-1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log)
+        && Files.readAllLines(log).stream().anyMatch(l -> l.contains("\"grpc-1\"")));
+    JsonObject line = Files.readAllLines(log).stream().filter(l -> l.contains("\"grpc-1\"")).map(JsonObject::new)
+        .findFirst().orElseThrow();
+    assertThat(line.getInteger("grpc_status")).isEqualTo(2);
+
+    spans.reset();
+    gateway.post("/traced/svc.Echo/Call", "\0\0\0\0\0", "content-type", "application/grpc");
+    await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream().anyMatch(s -> s.getKind() == SpanKind.SERVER));
+    SpanData server = spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+    assertThat(server.getAttributes().get(io.opentelemetry.api.common.AttributeKey.longKey("rpc.grpc.status_code"))).isEqualTo(2L);
+    assertThat(server.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+
+    // counted by gRPC code, within the route-series cap (logged is beyond it)
+    String metrics = metricsOnce("portico_grpc_responses_total{code=\"UNKNOWN\",route=\"traced\"}", 1.0);
+    assertThat(sample(metrics, "portico_grpc_responses_total{code=\"UNKNOWN\",route=\"_overflow\"}")).isGreaterThanOrEqualTo(1.0);
+    assertThat(metrics).doesNotContain("portico_grpc_responses_total{code=\"UNKNOWN\",route=\"logged\"}");
   }
 }
