@@ -18,6 +18,9 @@ import java.util.Set;
  */
 public final class UpstreamChecks {
 
+  /** A protobuf full name: dot-separated identifiers. */
+  private static final java.util.regex.Pattern GRPC_SERVICE =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
   private static final String HASH_KEYS = "header:NAME, cookie:NAME, query:NAME, client-ip or path";
 
   private final ConfigProblems problems;
@@ -72,8 +75,21 @@ public final class UpstreamChecks {
     HealthCheckConfig check = upstream.healthCheck();
     if (check != null) {
       String at = NodePaths.key(path, "health-check");
-      if (!check.type().equals("http") && !check.type().equals("tcp")) {
-        problems.add(NodePaths.key(at, "type"), "expected http or tcp, got \"" + check.type() + "\"");
+      String type = check.type();
+      if (!type.equals(HealthCheckConfig.HTTP) && !type.equals(HealthCheckConfig.TCP) && !type.equals(HealthCheckConfig.GRPC)) {
+        problems.add(NodePaths.key(at, "type"), "expected http, tcp or grpc, got \"" + type + "\""
+            + Suggestions.hint(type, List.of(HealthCheckConfig.HTTP, HealthCheckConfig.TCP, HealthCheckConfig.GRPC)));
+      } else if (!type.equals(HealthCheckConfig.HTTP)) {
+        onlyFor(at, "path", HealthCheckConfig.HTTP, type);
+        onlyFor(at, "statuses", HealthCheckConfig.HTTP, type);
+      }
+      if (type.equals(HealthCheckConfig.GRPC)) {
+        if (!check.service().isEmpty() && !GRPC_SERVICE.matcher(check.service()).matches()) {
+          problems.add(NodePaths.key(at, "service"), "expected a fully qualified gRPC service name such as "
+              + "orders.v1.Orders (or nothing for the server's overall health), got \"" + check.service() + "\"");
+        }
+      } else {
+        onlyFor(at, "service", HealthCheckConfig.GRPC, type);
       }
       if (!check.path().startsWith("/")) {
         problems.add(NodePaths.key(at, "path"), "must start with /, got \"" + check.path() + "\"");
@@ -98,6 +114,14 @@ public final class UpstreamChecks {
         && ("round-robin".equals(upstream.balancer()) || "consistent-hash".equals(upstream.balancer()))) {
       problems.add(NodePaths.key(path, "slow-start"), "needs a weighted balancer (weighted-round-robin, least-request, "
           + "random or peak-ewma), not " + upstream.balancer());
+    }
+  }
+
+  /** A key written in a health check of a type that does not use it. */
+  private void onlyFor(String at, String key, String usedBy, String type) {
+    String path = NodePaths.key(at, key);
+    if (problems.node(path) != null) {
+      problems.add(path, "only used by type " + usedBy + ", not " + type);
     }
   }
 
