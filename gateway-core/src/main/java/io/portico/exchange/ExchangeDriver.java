@@ -45,6 +45,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
   private boolean bodyTooLarge;
   private boolean headWritten;
   private boolean finished;
+  private io.portico.grpcweb.GrpcWebMode grpcWeb;
 
   ExchangeDriver(ProxyExchange exchange) {
     this.exchange = exchange;
@@ -56,6 +57,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
     HttpServerResponse response = exchange.request.response();
     response.closeHandler(v -> clientGone());
     response.exceptionHandler(t -> clientGone());
+    grpcWeb = GrpcWebExchange.start(exchange);
     if (exchange.declaredLength > exchange.routeLimit()) {
       use(ErrorCatalog.BODY_TOO_LARGE);
       write();
@@ -206,14 +208,18 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
     }
     headWritten = true;
     if (upstream != null) {
+      var translation = grpcWeb == null ? null : GrpcWebExchange.answer(exchange, grpcWeb);
       HttpServerResponse response = AnswerWriter.startUpstreamBody(exchange);
       relay = new ResponseRelay(response, v -> finish(), cause -> {
         LOG.debug("route {}: upstream broke off the answer body: {}", exchange.routeName(), cause.toString());
         response.reset();
         finish();
       });
-      relay.start(upstream);
+      relay.start(upstream, translation);
     } else {
+      if (grpcWeb != null) {
+        GrpcWebExchange.answer(exchange, grpcWeb); // a gRPC reply's head (trailers-only) in gRPC-Web's content type
+      }
       AnswerWriter.writeReply(exchange, answer).onComplete(ar -> finish());
     }
   }
