@@ -45,7 +45,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
   private boolean bodyTooLarge;
   private boolean headWritten;
   private boolean finished;
-  private io.portico.grpcweb.GrpcWebMode grpcWeb;
+  private io.portico.upstream.grpcweb.GrpcWebMode grpcWeb;
 
   ExchangeDriver(ProxyExchange exchange) {
     this.exchange = exchange;

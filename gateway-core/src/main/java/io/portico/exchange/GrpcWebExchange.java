@@ -1,8 +1,8 @@
 package io.portico.exchange;
 
-import io.portico.grpcweb.GrpcWebMode;
-import io.portico.grpcweb.GrpcWebRequest;
-import io.portico.grpcweb.GrpcWebResponse;
+import io.portico.upstream.grpcweb.GrpcWebMode;
+import io.portico.upstream.grpcweb.GrpcWebRequest;
+import io.portico.upstream.grpcweb.GrpcWebResponse;
 import io.portico.runtime.RunningRoute;
 import io.portico.upstream.ResponseSink;
 import io.vertx.core.MultiMap;

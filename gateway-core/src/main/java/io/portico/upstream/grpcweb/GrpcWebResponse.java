@@ -1,4 +1,4 @@
-package io.portico.grpcweb;
+package io.portico.upstream.grpcweb;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,4 +1,4 @@
-package io.portico.grpcweb;
+package io.portico.upstream.grpcweb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.portico.grpcweb;
+package io.portico.upstream.grpcweb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,7 +97,7 @@ class GrpcWebProxyTest {
         .setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()));
   }
 
-  record Answer(int status, MultiMap headers, Buffer body, MultiMap trailers) {}
+  record Answer(HttpVersion version, int status, MultiMap headers, Buffer body, MultiMap trailers) {}
 
   /** Sends {@code chunks} as the body, one write each. */
   private static Answer post(HttpClient client, String uri, String contentType, List<Buffer> chunks) {
@@ -114,7 +114,7 @@ class GrpcWebProxyTest {
           return request.end(chunks.get(chunks.size() - 1)).compose(v -> request.response());
         })
         .compose(response -> response.body().map(body ->
-            new Answer(response.statusCode(), response.headers(), body, response.trailers())))
+            new Answer(response.version(), response.statusCode(), response.headers(), body, response.trailers())))
         .timeout(10, TimeUnit.SECONDS));
   }
 
@@ -128,6 +128,7 @@ class GrpcWebProxyTest {
       Answer answer = post(client(version), "/orders.v1.Orders/Get", "application/grpc-web+proto",
           List.of(frame("order-1")));
 
+      assertThat(answer.version()).isEqualTo(version);
       assertThat(answer.status()).isEqualTo(200);
       assertThat(answer.headers().get("content-type")).isEqualTo("application/grpc-web+proto");
       assertThat(answer.body()).isEqualTo(frame("echo:order-1").appendBuffer(trailerFrame()));
@@ -150,6 +151,7 @@ class GrpcWebProxyTest {
       Answer answer = post(client(version), "/orders.v1.Orders/Get", "application/grpc-web-text",
           List.of(first, second.getBuffer(0, 5), second.getBuffer(5, second.length())));
 
+      assertThat(answer.version()).isEqualTo(version);
       assertThat(answer.status()).isEqualTo(200);
       assertThat(answer.headers().get("content-type")).isEqualTo("application/grpc-web-text");
       assertThat(answer.headers().get("content-length")).isNull();
