@@ -28,6 +28,8 @@ import java.util.Map;
  * @param plugins route plugins keyed by name; {@code false} disables a global plugin
  * @param websocket settings of the route's WebSocket tunnels, {@code null} for the defaults
  * @param hedge hedged tries for idempotent requests, {@code null} for none
+ * @param grpcWeb translate gRPC-Web requests ({@code application/grpc-web}, {@code -text}) to gRPC
+ *     toward the upstream and its answers back to gRPC-Web, default false
  */
 public record RouteConfig(
     String name,
@@ -44,7 +46,8 @@ public record RouteConfig(
     Long maxBodySize,
     Map<String, ConfigNode> plugins,
     WebSocketConfig websocket,
-    HedgeConfig hedge) {
+    HedgeConfig hedge,
+    Boolean grpcWeb) {
   public RouteConfig {
     match = match != null ? match : new MatchConfig(null, null, null, null, null, null, null);
     priority = priority != null ? priority : 0;
@@ -52,6 +55,15 @@ public record RouteConfig(
     timeout = timeout != null ? timeout : Duration.ofSeconds(30);
     split = split != null ? List.copyOf(split) : List.of();
     canary = canary != null ? List.copyOf(canary) : List.of();
+    grpcWeb = grpcWeb != null ? grpcWeb : Boolean.FALSE;
+  }
+
+  /** A route without gRPC-Web translation. */
+  public RouteConfig(String name, MatchConfig match, Integer priority, String upstream, List<SplitConfig> split,
+      List<CanaryConfig> canary, MirrorConfig mirror, Boolean stripPrefix, String rewrite, Duration timeout,
+      RetryConfig retries, Long maxBodySize, Map<String, ConfigNode> plugins, WebSocketConfig websocket, HedgeConfig hedge) {
+    this(name, match, priority, upstream, split, canary, mirror, stripPrefix, rewrite, timeout, retries, maxBodySize,
+        plugins, websocket, hedge, null);
   }
 
   /** A route to a single upstream, without split, canary or mirror. */

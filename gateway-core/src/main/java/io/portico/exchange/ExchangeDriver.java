@@ -47,6 +47,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
   private boolean headWritten;
   private boolean finished;
   private GrpcDeadline deadline;
+  private io.portico.upstream.grpcweb.GrpcWebMode grpcWeb;
 
   ExchangeDriver(ProxyExchange exchange) {
     this.exchange = exchange;
@@ -58,6 +59,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
     HttpServerResponse response = exchange.request.response();
     response.closeHandler(v -> clientGone());
     response.exceptionHandler(t -> clientGone());
+    grpcWeb = GrpcWebExchange.start(exchange);
     if (exchange.declaredLength > exchange.routeLimit()) {
       use(ErrorCatalog.BODY_TOO_LARGE);
       write();
@@ -214,6 +216,7 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
     }
     headWritten = true;
     if (upstream != null) {
+      var translation = grpcWeb == null ? null : GrpcWebExchange.answer(exchange, grpcWeb);
       HttpServerResponse response = AnswerWriter.startUpstreamBody(exchange);
       relay = new ResponseRelay(response, v -> finish(), cause -> {
         LOG.debug("route {}: upstream broke off the answer body: {}", exchange.routeName(), cause.toString());
@@ -223,9 +226,12 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
         }
         finish();
       });
-      relay.start(upstream);
+      relay.start(upstream, translation);
       deadline = GrpcDeadline.armAfterHead(exchange, relay, this::finish);
     } else {
+      if (grpcWeb != null) {
+        GrpcWebExchange.answer(exchange, grpcWeb); // a gRPC reply's head (trailers-only) in gRPC-Web's content type
+      }
       AnswerWriter.writeReply(exchange, answer).onComplete(ar -> finish());
     }
   }

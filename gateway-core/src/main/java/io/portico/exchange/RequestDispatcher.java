@@ -60,6 +60,7 @@ public final class RequestDispatcher {
       reject(request, ErrorCatalog.NO_ROUTE, requestId);
       return;
     }
+    exchange = GrpcWebExchange.translated(exchange, match.route()); // a gRPC-Web text body is decoded as it is read
     exchange.route(match.route(), match.upstreamPath());
     loop.runtime.exchangeStarted();
     ExchangeDriver driver = new ExchangeDriver(exchange);

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
@@ -18,7 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Active health checks of one upstream: every interval (with up to 10% jitter, so replicas and
  * upstreams do not probe in step) each current endpoint gets a GET of the check path on a fresh
- * connection, or a TCP connect. One checker per upstream in the process; verdicts go to the
+ * connection, a TCP connect, or a {@code grpc.health.v1.Health/Check} call over HTTP/2 (h2c, or h2
+ * by ALPN over TLS). One checker per upstream in the process; verdicts go to the
  * upstream's {@link UpstreamHealth}, which publishes who serves.
  */
 public final class HealthChecker {
@@ -59,7 +61,11 @@ public final class HealthChecker {
       if (tls != null) {
         HealthCheckTls.apply(options, tls, baseDir);
       }
-      http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(4));
+      if (HealthCheckConfig.GRPC.equals(config.type())) {
+        // gRPC needs HTTP/2: prior knowledge in clear text, ALPN h2 over TLS
+        options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false).setUseAlpn(tls != null);
+      }
+      http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(4).setHttp2MaxSize(4));
     }
     timer = vertx.setTimer(1, id -> round());
   }
@@ -101,12 +107,32 @@ public final class HealthChecker {
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(name).setPort(port)
         .setServer(SocketAddress.inetSocketAddress(port, host))
         .setURI(config.path()).setIdleTimeout(config.timeout().toMillis()).putHeader("user-agent", "portico-health-check");
+    if (HealthCheckConfig.GRPC.equals(config.type())) {
+      checkGrpc(state, request);
+      return;
+    }
     http.request(request)
         .compose(req -> req.send().compose(response -> response.body().map(body -> response.statusCode())))
         .timeout(config.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .onComplete(ar -> {
           if (ar.succeeded()) {
             report(state, config.passes(ar.result()), Integer.toString(ar.result()));
+          } else {
+            report(state, false, describe(ar.cause()));
+          }
+        });
+  }
+
+  private void checkGrpc(EndpointState state, RequestOptions request) {
+    request.setMethod(HttpMethod.POST).setURI(GrpcHealthProbe.PATH)
+        .putHeader("content-type", "application/grpc").putHeader("te", "trailers");
+    http.request(request)
+        .compose(req -> req.send(GrpcHealthProbe.request(config.service())).compose(response -> response.body()
+            .map(body -> GrpcHealthProbe.judge(response.statusCode(), response.headers(), response.trailers(), body))))
+        .timeout(config.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            report(state, ar.result().passed(), ar.result().detail());
           } else {
             report(state, false, describe(ar.cause()));
           }

@@ -39,6 +39,14 @@ public final class ResponseRelay implements ResponseSink {
 
   /** Starts relaying {@code response}; the head of the client response must be complete. */
   public void start(ProxiedResponse response) {
+    start(response, null);
+  }
+
+  /**
+   * Like {@link #start(ProxiedResponse)}, the body passing on its way through the sink that
+   * {@code translation} puts in front of this relay (e.g. to gRPC-Web); {@code null} for none.
+   */
+  public void start(ProxiedResponse response, java.util.function.UnaryOperator<ResponseSink> translation) {
     this.source = response;
     target.drainHandler(v -> {
       if (paused && !stopped) {
@@ -46,7 +54,7 @@ public final class ResponseRelay implements ResponseSink {
         source.resumeReading();
       }
     });
-    response.relayTo(this);
+    response.relayTo(translation == null ? this : translation.apply(this));
   }
 
   @Override

@@ -22,6 +22,9 @@ import java.util.Set;
  */
 public final class UpstreamChecks {
 
+  /** A protobuf full name: dot-separated identifiers. */
+  private static final java.util.regex.Pattern GRPC_SERVICE =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
   private static final String HASH_KEYS = "header:NAME, cookie:NAME, query:NAME, client-ip or path";
 
   private final ConfigProblems problems;
@@ -77,8 +80,21 @@ public final class UpstreamChecks {
     HealthCheckConfig check = upstream.healthCheck();
     if (check != null) {
       String at = NodePaths.key(path, "health-check");
-      if (!check.type().equals("http") && !check.type().equals("tcp")) {
-        problems.add(NodePaths.key(at, "type"), "expected http or tcp, got \"" + check.type() + "\"");
+      String type = check.type();
+      if (!type.equals(HealthCheckConfig.HTTP) && !type.equals(HealthCheckConfig.TCP) && !type.equals(HealthCheckConfig.GRPC)) {
+        problems.add(NodePaths.key(at, "type"), "expected http, tcp or grpc, got \"" + type + "\""
+            + Suggestions.hint(type, List.of(HealthCheckConfig.HTTP, HealthCheckConfig.TCP, HealthCheckConfig.GRPC)));
+      } else if (!type.equals(HealthCheckConfig.HTTP)) {
+        onlyFor(at, "path", HealthCheckConfig.HTTP, type);
+        onlyFor(at, "statuses", HealthCheckConfig.HTTP, type);
+      }
+      if (type.equals(HealthCheckConfig.GRPC)) {
+        if (!check.service().isEmpty() && !GRPC_SERVICE.matcher(check.service()).matches()) {
+          problems.add(NodePaths.key(at, "service"), "expected a fully qualified gRPC service name such as "
+              + "orders.v1.Orders (or nothing for the server's overall health), got \"" + check.service() + "\"");
+        }
+      } else {
+        onlyFor(at, "service", HealthCheckConfig.GRPC, type);
       }
       if (!check.path().startsWith("/")) {
         problems.add(NodePaths.key(at, "path"), "must start with /, got \"" + check.path() + "\"");
@@ -123,6 +139,14 @@ public final class UpstreamChecks {
     atLeastOne(http2.maxConnections(), NodePaths.key(at, "max-connections"));
     if (http2.pingInterval().isNegative()) {
       problems.add(NodePaths.key(at, "ping-interval"), "must not be negative");
+    }
+  }
+
+  /** A key written in a health check of a type that does not use it. */
+  private void onlyFor(String at, String key, String usedBy, String type) {
+    String path = NodePaths.key(at, key);
+    if (problems.node(path) != null) {
+      problems.add(path, "only used by type " + usedBy + ", not " + type);
     }
   }
 
