@@ -12,6 +12,8 @@ done = function(summary, latency, requests)
   io.write(string.format("SUMMARY requests=%d seconds=%.3f rps=%.1f errors=%d non2xx=%d\n",
     summary.requests, secs, summary.requests / secs, errors, summary.errors.status))
   for _, p in ipairs({50, 75, 90, 95, 99, 99.9, 99.99, 100}) do
-    io.write(string.format("PCT %g %.3f\n", p, latency:percentile(p) / 1000))
+    -- wrk's percentile(100) can come back 0: the maximum is latency.max
+    local micros = p < 100 and latency:percentile(p) or latency.max
+    io.write(string.format("PCT %g %.3f\n", p, micros / 1000))
   end
 end
