@@ -1,32 +1,62 @@
 #!/usr/bin/env bash
-# Compares Portico (statistics off, no plugins) with nginx as a reverse proxy to the same backend, on this machine.
+# Portico against nginx as a reverse proxy to the same backend, on this machine, in one
+# interleaved run: nginx (1 worker), Portico plain (no plugins, metrics off) and Portico with the
+# full chain (jwt-auth with a token it has cached, rate-limit that never rejects, circuit-breaker,
+# metrics on).
 #
-#   loadtest/proxy-vs-nginx.sh [rounds] [seconds] [connections]
-#   WITH_STATS=1 loadtest/proxy-vs-nginx.sh ...   also runs a second Portico with statistics
-#                                                  on (the default), to measure what they cost
+#   loadtest/proxy-vs-nginx.sh [rounds=3] [seconds=10] [connections=50]
 #
-# Starts an nginx backend that answers `return 200`, an nginx reverse proxy (1 worker, upstream
-# keep-alive) and Portico (1 event loop) in front of it, then drives each with wrk, interleaved,
-# for several rounds, and prints req/s, p50, p99 and the Portico/nginx ratios. Traffic goes to
-# 127.0.0.1 only and stops by itself.
+#   IMAGE=1       also runs plain and full chain as the container image starts them: `java` with
+#                 deploy/Dockerfile's JAVA_TOOL_OPTIONS plus -XX:MaxRAM=512m (a stand-in for a
+#                 512 MiB pod limit), nothing else
+#   WITH_STATS=1  also runs Portico with only the metrics plugin (its cost)
+#   INSTANCES=n   Portico's event loops (`listen.instances`; default: the gateway's, one per core)
+#   OUT=dir       where results.csv, percentiles.dat and latency.png go (default loadtest/out)
+#   JAVA_OPTS     passed to the launcher as a user would (it replaces the launcher's JVM defaults)
+#
+# Every Portico starts the way users start it: "launcher" targets through gateway-dist/portico
+# (its JVM defaults from gateway-dist/jvm.options), "image" targets as the image does. Each is
+# fresh and warmed before the rounds; each round drives every target in turn with wrk (-t1) and
+# prints req/s, p50, p99, max latency, requests per CPU-second of the proxy process
+# (utime+stime from /proc/PID/stat), peak RSS (VmHWM) and the ratios to that round's nginx.
+# Traffic goes to 127.0.0.1 only; every process is stopped on exit.
 set -euo pipefail
 rounds=${1:-3}
 secs=${2:-10}
 conns=${3:-50}
+warm_secs=${WARM_SECS:-5}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$root/gateway-dist/target/portico.jar"
+launcher="$root/gateway-dist/portico"
+lua="$root/loadtest/wrk/percentiles.lua"
+out="${OUT:-$root/loadtest/out}"
 work="$(mktemp -d)"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do
+    for i in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-command -v nginx >/dev/null || { echo "nginx is required (apt-get install nginx)"; exit 2; }
-command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 2; }
+for tool in nginx wrk curl python3 openssl; do
+  command -v "$tool" >/dev/null || { echo "$tool is required (apt-get install $tool)"; exit 2; }
+done
 [ -f "$jar" ] || (cd "$root" && mvn -q -B -DskipTests -pl gateway-dist -am package)
+mkdir -p "$out"
+clk_tck=$(getconf CLK_TCK)
+
+# The image's JVM options, read from the Dockerfile itself so this measures what the image runs.
+image_opts=$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' "$root/deploy/Dockerfile")
+[ -n "$image_opts" ] || { echo "no ENV JAVA_TOOL_OPTIONS=\"...\" line in deploy/Dockerfile"; exit 2; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-backend=$(free_port); nginx_port=$(free_port); portico_port=$(free_port); admin_port=$(free_port)
-stats_port=$(free_port); stats_admin=$(free_port)
+backend=$(free_port); nginx_port=$(free_port)
 
 nginx_conf() { # name body
   mkdir -p "$work/$1"
@@ -47,9 +77,32 @@ NGX
 nginx_conf backend "server { listen 127.0.0.1:$backend; location / { return 200 'ok'; } }"
 nginx_conf proxy "upstream b { server 127.0.0.1:$backend; keepalive 64; }
   server { listen 127.0.0.1:$nginx_port; location / { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
-cat > "$work/portico.yaml" <<YAML
-listen: { host: 127.0.0.1, port: $portico_port, instances: 1 }
-admin: { host: 127.0.0.1, port: $admin_port }
+
+# An RSA key, its JWKS (a static file jwt-auth reads) and one RS256 token valid for a day.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/jwt.key" 2>/dev/null
+token=$(python3 - "$work" <<'PY'
+import base64, json, subprocess, sys, time
+work = sys.argv[1]
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+modulus = subprocess.run(["openssl", "rsa", "-in", f"{work}/jwt.key", "-noout", "-modulus"],
+                         capture_output=True, text=True, check=True).stdout.strip().split("=", 1)[1]
+jwks = {"keys": [{"kty": "RSA", "kid": "loadtest", "alg": "RS256", "use": "sig",
+                  "n": b64(bytes.fromhex(modulus)), "e": "AQAB"}]}
+open(f"{work}/jwks.json", "w").write(json.dumps(jwks))
+header = b64(json.dumps({"alg": "RS256", "typ": "JWT", "kid": "loadtest"}).encode())
+claims = b64(json.dumps({"iss": "https://id.loadtest", "sub": "loadtest", "aud": "users",
+                         "exp": int(time.time()) + 86400}).encode())
+signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", f"{work}/jwt.key"],
+                           input=f"{header}.{claims}".encode(), capture_output=True, check=True).stdout
+print(f"{header}.{claims}.{b64(signature)}")
+PY
+)
+
+portico_conf() { # name port admin-port plugins-block
+  local instances=""; [ -n "${INSTANCES:-}" ] && instances=", instances: $INSTANCES"
+  cat > "$work/$1.yaml" <<YAML
+listen: { host: 127.0.0.1, port: $2$instances }
+admin: { host: 127.0.0.1, port: $3 }
 upstreams:
   - name: backend
     endpoints: [127.0.0.1:$backend]
@@ -57,60 +110,151 @@ routes:
   - name: all
     match: { path-prefix: / }
     upstream: backend
+$4
 YAML
+}
+plain_plugins="plugins: { metrics: false }"
+chain_plugins="    plugins:
+      jwt-auth: { issuer: https://id.loadtest, audiences: [users], jwks-file: $work/jwks.json }
+      rate-limit: { limits: [{ capacity: 1000000000, per: 1s }] }
+      circuit-breaker: { failures: 5, window: 10s, reset: 5s }"
+stats_plugins=""  # metrics is on by default
 
-sed -e "s/port: $portico_port,/port: $stats_port,/" -e "s/port: $admin_port }/port: $stats_admin }/" "$work/portico.yaml" > "$work/stats.yaml"
-# statistics are on by default: the plain proxy turns them off, the second one keeps the default
-printf 'plugins: { metrics: false }\n' >> "$work/portico.yaml"
-
-nginx -c "$work/backend/nginx.conf" & pids+=($!)
-nginx -c "$work/proxy/nginx.conf" & pids+=($!)
-java ${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m} -jar "$jar" run --config "$work/portico.yaml" > "$work/portico.log" 2>&1 & pids+=($!)
-targets="nginx portico"
-if [ "${WITH_STATS:-}" = 1 ]; then
-  java ${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m} -jar "$jar" run --config "$work/stats.yaml" > "$work/stats.log" 2>&1 & pids+=($!)
-  targets="nginx portico stats"
-  for i in $(seq 1 100); do curl -fs "http://127.0.0.1:$stats_admin/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-fi
-for i in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$admin_port/readyz" >/dev/null 2>&1 && break; sleep 0.2
-done
-curl -fs "http://127.0.0.1:$portico_port/" >/dev/null || { echo "portico did not start:"; cat "$work/portico.log"; exit 1; }
-
-# wrk prints latency with units; normalise to milliseconds.
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
-run_wrk() { # url -> "rps p50 p99"
-  local out; out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency "$1")
-  local rps p50 p99
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}' | to_ms)
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}' | to_ms)
-  echo "$rps $p50 $p99"
+declare -A port admin pid_of ready_ms token_of
+targets=(nginx)
+start_portico() { # target plugins-kind(plain|chain|stats) how(launcher|image)
+  local name=$1 p a now
+  p=$(free_port); a=$(free_port)
+  case $2 in
+    plain) portico_conf "$name" "$p" "$a" "$plain_plugins" ;;
+    chain) portico_conf "$name" "$p" "$a" "$chain_plugins"; token_of[$name]=$token ;;
+    stats) portico_conf "$name" "$p" "$a" "$stats_plugins" ;;
+  esac
+  now=$(date +%s%N)
+  if [ "$3" = launcher ]; then
+    # as a user runs it; the jar was built above, so the launcher does not look for changed sources
+    env -u JAVA_TOOL_OPTIONS PORTICO_SKIP_BUILD=1 "$launcher" run --config "$work/$name.yaml" > "$work/$name.log" 2>&1 &
+  else
+    env -u JAVA_OPTS JAVA_TOOL_OPTIONS="$image_opts" java -XX:MaxRAM=512m -jar "$jar" run --config "$work/$name.yaml" \
+      > "$work/$name.log" 2>&1 &
+  fi
+  pids+=($!); pid_of[$name]=$!; port[$name]=$p; admin[$name]=$a
+  for i in $(seq 1 1500); do
+    curl -fs -o /dev/null "http://127.0.0.1:$a/readyz" 2>/dev/null && break
+    kill -0 "${pid_of[$name]}" 2>/dev/null || { echo "$name exited:"; cat "$work/$name.log"; exit 1; }
+    sleep 0.02
+  done
+  ready_ms[$name]=$(( ($(date +%s%N) - now) / 1000000 ))
+  local auth=(); [ -n "${token_of[$name]:-}" ] && auth=(-H "Authorization: Bearer $token")
+  curl -fs -o /dev/null "${auth[@]}" "http://127.0.0.1:$p/" \
+    || { echo "$name does not proxy:"; cat "$work/$name.log"; exit 1; }
+  echo "$name ($3): ready (/readyz 200) ${ready_ms[$name]} ms after start, pid ${pid_of[$name]}"
+  targets+=("$name")
 }
 
-echo "warming up (JIT) ..."
-wrk -t1 -c"$conns" -d5s "http://127.0.0.1:$portico_port/" >/dev/null
-[ "${WITH_STATS:-}" = 1 ] && wrk -t1 -c"$conns" -d5s "http://127.0.0.1:$stats_port/" >/dev/null
-wrk -t1 -c"$conns" -d2s "http://127.0.0.1:$nginx_port/" >/dev/null
+nginx -c "$work/backend/nginx.conf" & pids+=($!)
+nginx -c "$work/proxy/nginx.conf" & pids+=($!); pid_of[nginx]=$!; port[nginx]=$nginx_port
+for i in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/" && break; sleep 0.1; done
+start_portico plain plain launcher
+start_portico chain chain launcher
+[ "${WITH_STATS:-}" = 1 ] && start_portico stats stats launcher
+if [ "${IMAGE:-}" = 1 ]; then
+  start_portico plain-img plain image
+  start_portico chain-img chain image
+fi
 
-printf "%-6s %-8s %12s %10s %10s\n" round target req/s p50_ms p99_ms
-: > "$work/results"
+cpu_ticks() { # pid -> utime+stime of it and its children (nginx: master + worker)
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    [ -r "/proc/$p/stat" ] && total=$(( total + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat") ))
+  done
+  echo "$total"
+}
+peak_rss_kib() { # pid -> VmHWM, the largest of it and its children
+  local max=0 v p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    v=$(awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
+    [ "${v:-0}" -gt "$max" ] && max=$v
+  done
+  echo "$max"
+}
+drive() { # target seconds -> wrk output with SUMMARY and PCT lines
+  WRK_TOKEN="${token_of[$1]:-}" wrk -t1 -c"$conns" -d"${2}s" -s "$lua" "http://127.0.0.1:${port[$1]}/"
+}
+
+echo "warming up (JIT) for ${warm_secs} s each ..."
+for t in "${targets[@]}"; do drive "$t" "$warm_secs" >/dev/null; done
+
+pcts="50 75 90 95 99 99.9 99.99 100"
+echo "round,target,rps,p50_ms,p99_ms,max_ms,req_per_cpu_s,peak_rss_mib,errors,non2xx,$(echo $pcts | sed 's/[^ ]*/p&/g; s/ /,/g')" > "$out/results.csv"
+printf "\n%-5s %-10s %9s %8s %8s %8s %10s %8s %7s | %6s %6s %6s %6s %6s\n" round target req/s p50_ms p99_ms max_ms req/cpu-s rss_MiB errors \
+  x_rps x_p50 x_p99 x_max x_cpu
 for r in $(seq 1 "$rounds"); do
-  for target in $targets; do
-    port=$nginx_port; [ "$target" = portico ] && port=$portico_port; [ "$target" = stats ] && port=$stats_port
-    read -r rps p50 p99 < <(run_wrk "http://127.0.0.1:$port/")
-    printf "%-6s %-8s %12s %10s %10s\n" "$r" "$target" "$rps" "$p50" "$p99"
-    echo "$target $rps $p50 $p99" >> "$work/results"
+  for t in "${targets[@]}"; do
+    pid=${pid_of[$t]}
+    c0=$(cpu_ticks "$pid")
+    result=$(drive "$t" "$secs")
+    c1=$(cpu_ticks "$pid")
+    rss=$(peak_rss_kib "$pid")
+    echo "$result" | awk -v r="$r" -v t="$t" -v cpu="$(( c1 - c0 ))" -v hz="$clk_tck" -v rss="$rss" '
+      /^SUMMARY/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); s[kv[1]] = kv[2] } }
+      /^PCT/ { p[++n] = $3 }
+      END {
+        cpus = cpu / hz; per_cpu = cpus > 0 ? s["requests"] / cpus : 0
+        line = sprintf("%d,%s,%.1f,%.3f,%.3f,%.3f,%.0f,%.1f,%d,%d", r, t, s["rps"], p[1], p[5], p[8], per_cpu, rss / 1024, s["errors"], s["non2xx"])
+        for (i = 1; i <= n; i++) line = line "," p[i]
+        print line
+      }' >> "$out/results.csv"
+    tail -1 "$out/results.csv" | awk -F, -v nginx="$(awk -F, -v r="$r" '$1==r && $2=="nginx"' "$out/results.csv")" '
+      BEGIN { split(nginx, n, ",") }
+      { printf "%-5s %-10s %9.0f %8.3f %8.3f %8.3f %10.0f %8.1f %7d | %6.2f %6.2f %6.2f %6.2f %6.2f\n", $1, $2, $3, $4, $5, $6, $7, $8, $9,
+          $3 / n[3], $4 / n[4], $5 / n[5], $6 / n[6], (n[7] > 0 ? $7 / n[7] : 0) }'
   done
 done
-awk '
-  { n[$1]++; rps[$1]+=$2; p50[$1]+=$3; p99[$1]+=$4 }
+
+echo
+echo "overall (mean over rounds; max = worst round; rss = peak; x_ = ratio to nginx; started in = /readyz 200 after start):"
+awk -F, -v ready="$(for t in "${targets[@]}"; do printf "%s=%s " "$t" "${ready_ms[$t]:--}"; done)" '
+  BEGIN { split(ready, rs, " "); for (i in rs) { split(rs[i], kv, "="); ready_ms[kv[1]] = kv[2] } }
+  NR == 1 { next }
+  { t = $2; if (!(t in n)) order[++k] = t; n[t]++; rps[t] += $3; p50[t] += $4; p99[t] += $5
+    if ($6 > mx[t]) mx[t] = $6; cpu[t] += $7; if ($8 > rss[t]) rss[t] = $8; err[t] += $9 }
   END {
-    printf "\nmean    nginx: %.0f req/s p50 %.3f ms p99 %.3f ms\n", rps["nginx"]/n["nginx"], p50["nginx"]/n["nginx"], p99["nginx"]/n["nginx"]
-    printf "mean  portico: %.0f req/s p50 %.3f ms p99 %.3f ms\n", rps["portico"]/n["portico"], p50["portico"]/n["portico"], p99["portico"]/n["portico"]
-    printf "ratio portico/nginx: req/s %.2f  p50 %.2f  p99 %.2f\n", rps["portico"]/rps["nginx"], p50["portico"]/p50["nginx"], p99["portico"]/p99["nginx"]
-    if (n["stats"] > 0) {
-      printf "mean    stats: %.0f req/s p50 %.3f ms p99 %.3f ms\n", rps["stats"]/n["stats"], p50["stats"]/n["stats"], p99["stats"]/n["stats"]
-      printf "metrics plugin cost: %.1f%% of throughput\n", 100 * (1 - rps["stats"]/rps["portico"])
+    printf "%-10s %9s %8s %8s %8s %10s %8s %7s | %6s %6s %6s %6s %6s | %s\n", "target", "req/s", "p50_ms", "p99_ms", "max_ms", "req/cpu-s", "rss_MiB", "errors", "x_rps", "x_p50", "x_p99", "x_max", "x_cpu", "started in"
+    for (i = 1; i <= k; i++) {
+      t = order[i]; c = n[t]; g = "nginx"
+      printf "%-10s %9.0f %8.3f %8.3f %8.3f %10.0f %8.1f %7d | %6.2f %6.2f %6.2f %6.2f %6.2f | %s\n", t, rps[t]/c, p50[t]/c, p99[t]/c, mx[t], cpu[t]/c, rss[t], err[t],
+        (rps[t]/c) / (rps[g]/n[g]), (p50[t]/c) / (p50[g]/n[g]), (p99[t]/c) / (p99[g]/n[g]), mx[t] / mx[g], (cpu[t]/c) / (cpu[g]/n[g]),
+        (t == "nginx" ? "-" : ready_ms[t] " ms")
     }
-  }' "$work/results"
+  }' "$out/results.csv"
+
+# Latency by percentile, mean over rounds, one line per target.
+awk -F, -v pcts="$pcts" '
+  NR == 1 { next }
+  { t = $2; if (!(t in n)) order[++k] = t; n[t]++; for (i = 11; i <= NF; i++) sum[t, i] += $i }
+  END {
+    m = split(pcts, p, " ")
+    for (j = 1; j <= k; j++) {
+      t = order[j]; print "# " t
+      for (i = 1; i <= m; i++) { x = p[i] < 100 ? 100 / (100 - p[i]) : 100000; printf "%s %g %.3f\n", p[i], x, sum[t, 10 + i] / n[t] }
+      print ""; print ""
+    }
+  }' "$out/results.csv" > "$out/percentiles.dat"
+if command -v gnuplot >/dev/null; then
+  titles="${targets[*]}"
+  gnuplot <<GP
+set terminal pngcairo size 900,540 noenhanced
+set output "$out/latency.png"
+set title "Latency by percentile, mean of $rounds rounds of ${secs}s, $conns connections ($(date -u +%F), $(nproc) cores)"
+set logscale xy
+set xtics ("p50" 2, "p75" 4, "p90" 10, "p95" 20, "p99" 100, "p99.9" 1000, "p99.99" 10000, "max" 100000)
+set ylabel "ms"
+set key top left
+set grid
+titles = "$titles"
+plot for [i=0:${#targets[@]}-1] "$out/percentiles.dat" index i using 2:3 with linespoints title word(titles, i+1)
+GP
+  echo "plot: $out/latency.png"
+fi
+echo "data: $out/results.csv, $out/percentiles.dat"

@@ -84,7 +84,7 @@ YAML
 nginx -c "$work/backend/nginx.conf" & pids+=($!)
 nginx -c "$work/proxy/nginx.conf" & pids+=($!)
 for config in edge plain; do
-  java ${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m} -jar "$jar" run --config "$work/$config.yaml" > "$work/$config.log" 2>&1 & pids+=($!)
+  java ${JAVA_OPTS:-$(awk '{ sub(/#.*/, ""); for (i = 1; i <= NF; i++) printf "%s ", $i }' "$root/gateway-dist/jvm.options")} -jar "$jar" run --config "$work/$config.yaml" > "$work/$config.log" 2>&1 & pids+=($!)
 done
 for admin in $admin1 $admin2; do
   for i in $(seq 1 150); do curl -fs "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1 && break; sleep 0.2; done

@@ -1,5 +1,6 @@
 package io.portico.exchange;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 
 /**
@@ -12,11 +13,15 @@ final class RequestIds {
   private static final int MAX_LENGTH = 128;
   private static final String PROCESS_PREFIX = processPrefix();
 
-  private final String prefix;
+  private final int prefixLength;
+  /** The prefix followed by room for the counter's 13 base-36 digits; reused (one loop, one thread). */
+  private final byte[] scratch;
   private long counter;
 
   RequestIds(int loop) {
-    this.prefix = PROCESS_PREFIX + Integer.toString(loop, 36) + '-';
+    byte[] prefix = (PROCESS_PREFIX + Integer.toString(loop, 36) + '-').getBytes(StandardCharsets.ISO_8859_1);
+    this.prefixLength = prefix.length;
+    this.scratch = java.util.Arrays.copyOf(prefix, prefix.length + 13);
   }
 
   /** {@code incoming} when sane, else a new id. */
@@ -24,8 +29,18 @@ final class RequestIds {
     return incoming != null && isSane(incoming) ? incoming : next();
   }
 
+  /** The prefix and the counter in base 36, written into the scratch buffer: one String per id, no concatenation. */
   String next() {
-    return prefix + Long.toString(counter++, 36);
+    long value = counter++;
+    int digits = 1;
+    for (long rest = value / 36; rest > 0; rest /= 36) {
+      digits++;
+    }
+    for (int i = prefixLength + digits - 1; i >= prefixLength; i--) {
+      scratch[i] = (byte) Character.forDigit((int) (value % 36), 36);
+      value /= 36;
+    }
+    return new String(scratch, 0, prefixLength + digits, StandardCharsets.ISO_8859_1);
   }
 
   /** 1 to 128 characters of {@code [A-Za-z0-9._-]}: safe to log, to echo and to put in JSON. */
