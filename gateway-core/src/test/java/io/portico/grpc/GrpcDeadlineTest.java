@@ -122,6 +122,24 @@ class GrpcDeadlineTest {
   }
 
   @Test
+  void aGrpcJavaClientDeadlineEndsTheCallInTimeAndTheUpstreamTry() throws InterruptedException {
+    int closedBefore = silentClosed.get();
+    ManagedChannel channel = GrpcBackend.channel(gateway.port());
+    try {
+      long start = System.nanoTime();
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> ClientCalls.blockingUnaryCall(channel,
+          GrpcBackend.UNARY.toBuilder().setFullMethodName("silent.Svc/Call").build(),
+          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(300, TimeUnit.MILLISECONDS), GrpcBackend.bytes("x")));
+      assertThat(thrown).isInstanceOf(StatusRuntimeException.class);
+      assertThat(((StatusRuntimeException) thrown).getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5)); // not the route's 20 s
+      await().atMost(Duration.ofSeconds(20)).until(() -> silentClosed.get() > closedBefore); // the upstream try was cut
+    } finally {
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void theUpstreamSeesTheGrpcTimeoutReducedByTheTimeSpent() {
     recording.clear();
     Answer answer = call("/recording.Svc/Call", "5S");
