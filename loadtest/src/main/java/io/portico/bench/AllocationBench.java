@@ -45,6 +45,16 @@ public final class AllocationBench {
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   public static void main(String[] args) throws Exception {
+    try {
+      bench(args);
+    } catch (Exception e) {
+      e.printStackTrace();
+      System.exit(1); // the Vert.x threads would keep the JVM alive
+    }
+    System.exit(0);
+  }
+
+  private static void bench(String[] args) throws Exception {
     int requests = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     int connections = args.length > 2 ? Integer.parseInt(args[2]) : 4;
