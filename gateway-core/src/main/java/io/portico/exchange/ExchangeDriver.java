@@ -116,6 +116,11 @@ final class ExchangeDriver implements ChainRunner.Listener, WebSocketUpgrade.Lis
     if (result.failed()) {
       call.stopBody();
       Reply reply = bodyTooLarge ? ErrorCatalog.BODY_TOO_LARGE : ErrorCatalog.forFailure(result.cause());
+      if (exchange.grpc != null && exchange.grpc.deadlineReached() && !bodyTooLarge) {
+        // the upstream giving up on the call's deadline (resetting the stream) or a try cut short
+        // by it: the caller hears DEADLINE_EXCEEDED, not UNAVAILABLE
+        reply = GrpcAnswers.DEADLINE_EXCEEDED;
+      }
       if (reply == ErrorCatalog.PLUGIN_ERROR) {
         LOG.warn("route {}: upstream interceptor failed", exchange.routeName(), result.cause());
       } else {

@@ -15,6 +15,9 @@ import io.vertx.core.http.HttpServerResponse;
  * once known. Confined to the exchange's event loop.
  */
 final class GrpcCall {
+  /** How near the deadline a failure counts as the deadline's (see {@link #deadlineReached()}). */
+  private static final long DEADLINE_SKEW_NANOS = 10_000_000;
+
   private final long timeoutNanos;
   private final long startNanos;
   private GrpcStatus status;
@@ -40,6 +43,15 @@ final class GrpcCall {
   /** Whether the client set a deadline. */
   boolean hasDeadline() {
     return timeoutNanos >= 0;
+  }
+
+  /**
+   * Whether the call has a deadline and it has passed, or all but passed: the upstream got the same
+   * deadline less the time spent here, so its own cancellation (a reset stream) reaches the gateway
+   * a moment before the gateway's timer fires; a failure that close to the deadline is the deadline.
+   */
+  boolean deadlineReached() {
+    return hasDeadline() && remainingNanos() <= DEADLINE_SKEW_NANOS;
   }
 
   /** Nanoseconds left until the client's deadline (negative once passed); only with a deadline. */

@@ -1,9 +1,12 @@
 package io.portico.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
@@ -22,6 +25,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +49,8 @@ class GrpcDeadlineTest {
   static RecordingBackend recording;
   static HttpServer stalling;
   static final AtomicInteger stallingClosed = new AtomicInteger();
+  static NetServer mute;
+  static GrpcBackend grpc;
   static Gateway gateway;
   static HttpClient http;
 
@@ -59,6 +66,10 @@ class GrpcDeadlineTest {
         .requestHandler(request -> request.response().setChunked(true).putHeader("content-type", "application/grpc")
             .write(Buffer.buffer(new byte[] {0, 0, 0, 0, 1, 7}))); // one message, then the stream stalls
     Await.result(stalling.listen());
+    // accepts connections and never speaks: an h2c connection to it never gets its SETTINGS
+    mute = vertx.createNetServer().connectHandler(socket -> { });
+    Await.result(mute.listen(0, "127.0.0.1"));
+    grpc = GrpcBackend.start();
     recording = RecordingBackend.start(vertx, request -> request.response()
         .putHeader("content-type", "application/grpc").putHeader("grpc-status", "0").end());
     gateway = Await.result(Gateway.start(vertx, Configs.load(dir, """
@@ -67,11 +78,15 @@ class GrpcDeadlineTest {
           - { name: silent, endpoints: ["127.0.0.1:%d"] }
           - { name: recording, endpoints: ["127.0.0.1:%d"] }
           - { name: stalling, endpoints: ["127.0.0.1:%d"] }
+          - { name: mute, endpoints: ["127.0.0.1:%d"], protocol: h2c }
+          - { name: grpc, endpoints: ["127.0.0.1:%d"], protocol: h2c }
         routes:
+          - { name: grpc, match: { path-prefix: /test.Echo/ }, upstream: grpc, timeout: 20s }
+          - { name: mute, match: { path-prefix: /mute.Svc/ }, upstream: mute, timeout: 20s }
           - { name: stalling, match: { path-prefix: /stalling.Svc/ }, upstream: stalling, timeout: 20s }
           - { name: silent, match: { path-prefix: /silent.Svc/ }, upstream: silent, timeout: 20s }
           - { name: recording, match: { path-prefix: /recording.Svc/ }, upstream: recording, timeout: 20s }
-        """.formatted(silent.actualPort(), recording.port(), stalling.actualPort()))));
+        """.formatted(silent.actualPort(), recording.port(), stalling.actualPort(), mute.actualPort(), grpc.port()))));
     http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()));
   }
 
@@ -79,6 +94,7 @@ class GrpcDeadlineTest {
   static void stop() {
     Await.result(gateway.shutdown(Duration.ofSeconds(1)));
     Await.result(vertx.close());
+    grpc.close();
   }
 
   static Answer call(String path, String timeout) {
@@ -123,19 +139,53 @@ class GrpcDeadlineTest {
 
   @Test
   void aGrpcJavaClientDeadlineEndsTheCallInTimeAndTheUpstreamTry() throws InterruptedException {
-    int closedBefore = silentClosed.get();
     ManagedChannel channel = GrpcBackend.channel(gateway.port());
     try {
+      // the channel's connection first, so the deadline below is spent in the gateway, not on it
+      // (the recording backend's answer has no message, which grpc-java reports as an error)
+      catchThrowable(() -> ClientCalls.blockingUnaryCall(channel, method("recording.Svc/Call"), CallOptions.DEFAULT,
+          GrpcBackend.bytes("x")));
+      int closedBefore = silentClosed.get();
       long start = System.nanoTime();
-      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> ClientCalls.blockingUnaryCall(channel,
-          GrpcBackend.UNARY.toBuilder().setFullMethodName("silent.Svc/Call").build(),
-          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(300, TimeUnit.MILLISECONDS), GrpcBackend.bytes("x")));
-      assertThat(thrown).isInstanceOf(StatusRuntimeException.class);
-      assertThat(((StatusRuntimeException) thrown).getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      Throwable thrown = catchThrowable(() -> ClientCalls.blockingUnaryCall(channel, method("silent.Svc/Call"),
+          CallOptions.DEFAULT.withDeadlineAfter(300, TimeUnit.MILLISECONDS), GrpcBackend.bytes("x")));
+
+      assertThat(thrown).isInstanceOfSatisfying(StatusRuntimeException.class,
+          e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5)); // not the route's 20 s
       await().atMost(Duration.ofSeconds(20)).until(() -> silentClosed.get() > closedBefore); // the upstream try was cut
     } finally {
       channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static MethodDescriptor<byte[], byte[]> method(String fullName) {
+    return GrpcBackend.UNARY.toBuilder().setFullMethodName(fullName).build();
+  }
+
+  @Test
+  void aDeadlinePassingWhileTheUpstreamConnectionIsMadeIsDeadlineExceeded() {
+    long start = System.nanoTime();
+    Answer answer = call("/mute.Svc/Call", "300m");
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.headers().get("grpc-status")).isEqualTo("4"); // not UNAVAILABLE
+    assertThat(took).isLessThan(Duration.ofSeconds(5)); // the deadline, not the route's 20 s
+  }
+
+  @Test
+  void anUpstreamGivingUpOnTheDeadlineIsDeadlineExceeded() {
+    // grpc-java resets the stream when the deadline it was passed runs out, a moment before the
+    // gateway's own timer: the client hears DEADLINE_EXCEEDED, not the reset's UNAVAILABLE
+    for (int i = 0; i < 5; i++) {
+      byte[] sleep = "sleep:2000".getBytes(StandardCharsets.UTF_8);
+      Answer answer = Http.send(http, new RequestOptions().setMethod(HttpMethod.POST).setURI("/test.Echo/Unary")
+          .putHeader("content-type", "application/grpc").putHeader("te", "trailers").putHeader("grpc-timeout", "200m"),
+          Buffer.buffer().appendByte((byte) 0).appendInt(sleep.length).appendBytes(sleep));
+
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.headers().get("grpc-status")).as("call %d", i).isEqualTo("4");
     }
   }
 
@@ -174,9 +224,8 @@ class GrpcDeadlineTest {
     ManagedChannel channel = GrpcBackend.channel(gateway.port());
     try {
       // the backend's answer is trailers-only OK over HTTP/1.1, which the client reads as a call with no message
-      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> ClientCalls.blockingUnaryCall(channel,
-          GrpcBackend.UNARY.toBuilder().setFullMethodName("recording.Svc/Call").build(),
-          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(8, TimeUnit.SECONDS), GrpcBackend.bytes("x")));
+      Throwable thrown = catchThrowable(() -> ClientCalls.blockingUnaryCall(channel, method("recording.Svc/Call"),
+          CallOptions.DEFAULT.withDeadlineAfter(8, TimeUnit.SECONDS), GrpcBackend.bytes("x")));
       if (thrown != null) {
         assertThat(((StatusRuntimeException) thrown).getStatus().getCode()).isNotEqualTo(Status.Code.DEADLINE_EXCEEDED);
       }
