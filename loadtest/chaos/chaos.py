@@ -966,6 +966,40 @@ def slope(xs, ys):
     return b, resid, my
 
 
+def soak_table(samples):
+    """Per replica and metric: first, half-time and last sample, slopes, noise and the verdict."""
+    lines = ['| replica | metric | first | half-time | last | slope per hour | 2nd half slope per hour | noise (residual sd) | verdict |',
+             '|---|---|---|---|---|---|---|---|---|']
+    verdicts = []
+    for i in range(2):
+        ss = [s for s in samples if s['replica'] == i][1:]  # the first sample is warm-up
+        if len(ss) < 6:
+            continue
+        xs = [s['t'] / 3600 for s in ss]
+        h = len(ss) // 2
+        for m, unit, div in (('heap', 'MiB', 2**20), ('rss', 'MiB', 2**20), ('direct', 'MiB', 2**20), ('threads', '', 1), ('fds', '', 1)):
+            ys = [s[m] / div for s in ss]
+            b, sd, mean = slope(xs, ys)
+            b2, sd2, mean2 = slope(xs[h:], ys[h:])
+            if m in ('threads', 'fds'):
+                ok = max(ys[len(ys) * 3 // 4:]) <= max(ys[:max(1, len(ys) // 4)]) + 2
+                word = 'flat' if ok else '**grows**'
+            else:
+                # each half against the same allowance per hour: twice its noise, or 5% of the mean per soak
+                b1, sd1, mean1 = slope(xs[:h + 1], ys[:h + 1])
+                span1, span2 = xs[h] - xs[0], xs[-1] - xs[h]
+                growth1, growth2 = b1 * span1, b2 * span2
+                flat1 = growth1 <= max(2 * sd1, 0.05 * mean1 * span1 / (xs[-1] - xs[0]))
+                ok = growth2 <= max(2 * sd2, 0.05 * mean2 * span2 / (xs[-1] - xs[0]))
+                word = ('flat (within noise)' if flat1 and ok else
+                        f'settles: {growth1:+.1f} {unit} in the 1st half, {growth2:+.1f} {unit} (within noise) in the 2nd' if ok else
+                        f'**grows**: {growth1:+.1f} {unit} in the 1st half, {growth2:+.1f} {unit} in the 2nd')
+            verdicts.append(ok)
+            lines.append(f'| gateway{i} | {m} | {ys[0]:.1f} {unit} | {ys[h]:.1f} {unit} | {ys[-1]:.1f} {unit} | {b:+.2f} {unit}/h | '
+                         f'{b2:+.2f} {unit}/h | {sd:.2f} | {word} |')
+    return lines, verdicts
+
+
 def nmt_table(nmts, duration):
     """Committed memory per NMT category, start of the soak to its end and over its second half, per
     replica; RSS beside it, and the part of anonymous RSS that NMT does not account for."""
@@ -1058,14 +1092,11 @@ def soak(sys_, load, streams, duration, out):
              f'(heap after a forced full GC), Native Memory Tracking every 60 s, Netty leak detection `paranoid`.', '',
              'Failed by status / cause: ' + (', '.join(f'{k}: {v}' for k, v in sorted(causes.items())) or 'none') + '.', '',
              'Each series from its second sample (10 s into the soak) to its last: the least-squares slope over the whole '
-             'soak and over its second half, and the residual standard deviation about the whole-soak line. A series is '
-             'flat when its fitted growth is within twice that noise or 5% of its mean (for the second half: 2.5%, the same '
-             'rate); one that grows over the whole soak but is flat over the second half is reported as settling, and '
-             'passes; one that still grows in the second half fails. Threads and descriptors: the last quarter\'s maximum '
-             'against the first quarter\'s, +2.', '',
-             '| replica | metric | first | half-time | last | slope per hour | 2nd half slope per hour | noise (residual sd) | verdict |',
-             '|---|---|---|---|---|---|---|---|---|']
-    verdicts = []
+             'soak and over its second half, and the residual standard deviation about the whole-soak line. Each half is '
+             'flat when the growth of a line fitted to it is within twice its own residual noise or 2.5% of its mean (5% '
+             'per soak); a series that grows in the first half and is flat in the second is reported as settling, with '
+             'both figures, and passes; one that still grows in the second half fails. Threads and descriptors: the last quarter\'s maximum '
+             'against the first quarter\'s, +2.', '']
     with open(os.path.join(out, 'memory.dat'), 'w') as f:
         f.write('# t replica heap_MiB rss_MiB direct_MiB threads fds rss_anon_MiB rss_file_MiB\n')
         for s in samples:
@@ -1076,31 +1107,8 @@ def soak(sys_, load, streams, duration, out):
         for n in nmts:
             for c, v in dict(n['cats'], **{'RSS': n['rss'], 'RSS anonymous': n['rss_anon'], 'RSS file-backed': n['rss_file']}).items():
                 f.write(f'{n["t"]:.1f},{n["replica"]},{c},{v // 1024}\n')
-    for i in range(2):
-        ss = [s for s in samples if s['replica'] == i][1:]  # the first sample is warm-up
-        if len(ss) < 6:
-            continue
-        xs = [s['t'] / 3600 for s in ss]
-        h = len(ss) // 2
-        for m, unit, div in (('heap', 'MiB', 2**20), ('rss', 'MiB', 2**20), ('direct', 'MiB', 2**20), ('threads', '', 1), ('fds', '', 1)):
-            ys = [s[m] / div for s in ss]
-            b, sd, mean = slope(xs, ys)
-            b2, sd2, mean2 = slope(xs[h:], ys[h:])
-            if m in ('threads', 'fds'):
-                ok = max(ys[len(ys) * 3 // 4:]) <= max(ys[:max(1, len(ys) // 4)]) + 2
-                word = 'flat' if ok else '**grows**'
-            else:
-                growth, growth2 = b * (xs[-1] - xs[0]), b2 * (xs[-1] - xs[h])
-                flat = growth <= max(2 * sd, 0.05 * mean)
-                flat2 = growth2 <= max(2 * sd2, 0.05 * mean2 * (xs[-1] - xs[h]) / (xs[-1] - xs[0]))
-                ok = flat2
-                word = ('flat (within noise)' if flat and flat2 else
-                        f'settles: {growth - growth2:+.1f} {unit} in the 1st half, {growth2:+.1f} {unit} (within noise) in the 2nd' if flat2 else
-                        f'**grows**, {growth2:+.1f} {unit} in the 2nd half' if not flat else
-                        f'**grows in the 2nd half** ({growth2:+.1f} {unit})')
-            verdicts.append(ok)
-            lines.append(f'| gateway{i} | {m} | {ys[0]:.1f} {unit} | {ys[h]:.1f} {unit} | {ys[-1]:.1f} {unit} | {b:+.2f} {unit}/h | '
-                         f'{b2:+.2f} {unit}/h | {sd:.2f} | {word} |')
+    table, verdicts = soak_table(samples)
+    lines += table
     lines += ['', f'Leak reports (`LEAK:` in the gateway logs): {len(leaks)}'] + [f'    {l}' for l in leaks[:5]]
     lines += ['', '### Where the memory is', ''] + nmt_table(nmts, duration)
     lines += ['', 'After the last sample, `jcmd PID System.trim_native_heap` (glibc returns the free memory it '
@@ -1112,26 +1120,36 @@ def soak(sys_, load, streams, duration, out):
 
 
 def memory_figure(out):
-    dat, csv = os.path.join(out, 'memory.dat'), os.path.join(out, 'nmt.csv')
-    png = os.path.join(out, 'soak-memory.png')
+    """RSS, anonymous RSS, heap after GC (memory.dat) and NMT committed (nmt.csv) per replica over the soak."""
     if not shutil.which('gnuplot'):
         return None
-    tot = os.path.join(out, 'nmt-total.dat')
-    with open(csv) as f, open(tot, 'w') as g:
+    png = os.path.join(out, 'soak-memory.png')
+    series = {}  # (replica, what) -> [(t, MiB)]
+    with open(os.path.join(out, 'memory.dat')) as f:
+        for line in f:
+            if not line.startswith('#'):
+                v = line.split()
+                for what, col in (('rss', 3), ('anon', 7), ('heap', 2)):
+                    series.setdefault((int(v[1]), what), []).append((v[0], v[col]))
+    with open(os.path.join(out, 'nmt.csv')) as f:
         for line in f:
             t, r, c, v = line.rstrip('\n').split(',')
             if c == 'NMT total':
-                g.write(f'{t} {r} {int(v) / 1024:.2f}\n')
+                series.setdefault((int(r), 'nmt'), []).append((t, f'{int(v) / 1024:.2f}'))
+    plot_dir = os.path.join(out, 'plot')
+    os.makedirs(plot_dir, exist_ok=True)
+    for (i, what), pts in series.items():
+        with open(os.path.join(plot_dir, f'{what}{i}.dat'), 'w') as f:
+            f.writelines(f'{t} {y}\n' for t, y in pts)
     gp = [f'set terminal pngcairo size 1400,600 font ",10"' if has_cairo() else 'set terminal png size 1400,600',
           f"set output '{png}'", 'set xlabel "seconds into the soak"', 'set ylabel "MiB"', 'set yrange [0:*]',
-          'set key bottom right', 'set grid']
+          'set key right center', 'set grid']
     plots = []
     for i, color in ((0, '#1f77b4'), (1, '#d62728')):
-        sel = f'($2=={i}?$%d:1/0)'
-        plots += [f"'{dat}' using 1:{sel % 4} with lines lw 2 lc rgb '{color}' title 'gateway{i} RSS'",
-                  f"'{dat}' using 1:{sel % 8} with lines dt 2 lc rgb '{color}' title 'gateway{i} anonymous RSS'",
-                  f"'{tot}' using 1:{sel % 3} with linespoints pt 7 ps 0.5 lc rgb '{color}' title 'gateway{i} NMT committed'",
-                  f"'{dat}' using 1:{sel % 3} with lines dt 3 lc rgb '{color}' title 'gateway{i} heap after GC'"]
+        for what, style, title in (('rss', 'lines lw 2', 'RSS'), ('anon', 'lines dt 2', 'anonymous RSS'),
+                                   ('nmt', 'linespoints pt 7 ps 0.5', 'NMT committed'), ('heap', 'lines dt 3', 'heap after GC')):
+            if (i, what) in series:
+                plots.append(f"'{plot_dir}/{what}{i}.dat' using 1:2 with {style} lc rgb '{color}' title 'gateway{i} {title}'")
     gp.append('plot ' + ', '.join(plots))
     subprocess.run(['gnuplot'], input='\n'.join(gp), text=True, capture_output=True, timeout=60)
     return png if os.path.exists(png) else None
@@ -1198,6 +1216,14 @@ def machine():
             f'load average at the end {os.getloadavg()[0]:.1f}')
 
 
+def commit():
+    """The checkout the suite (and, built from it, the jar) ran from; `+changes` when it had uncommitted edits."""
+    git = lambda *a: subprocess.run(['git', '-C', ROOT, *a], capture_output=True, text=True).stdout.strip()
+    head = git('log', '-1', '--format=%h %s')
+    return (f'`{head.split(" ", 1)[0]}` ({head.split(" ", 1)[1] if " " in head else ""})'
+            + (' +changes' if git('status', '--porcelain', '--untracked-files=no') else '')) if head else 'unknown'
+
+
 TARGETS = {
     1: 'zero failed idempotent requests', 2: 'zero failed idempotent requests', 3: 'zero failed idempotent requests',
     4: 'zero failed requests while etcd is down; convergence within 1 s of its return',
@@ -1237,7 +1263,7 @@ def verdict(r):
 
 def report(args, sys_, results, baseline, png, start_s, soak_lines, cmd, skipped):
     lines = ['# Soak' if soak_lines else '# Failure matrix', '',
-             f'Command: `{cmd}`  ', f'Machine: {machine()}  ',
+             f'Command: `{cmd}`  ', f'Machine: {machine()}  ', f'Commit: {commit()}  ',
              f'Date: {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}  ',
              f'System: a 3-member etcd cluster, Redis, 2 Portico replicas (`instances: 1`, '
              f'`{" ".join(replica_jvm(bool(soak_lines))[1:])}`: the options of gateway-dist/jvm.options in a '
@@ -1251,8 +1277,9 @@ def report(args, sys_, results, baseline, png, start_s, soak_lines, cmd, skipped
              '`local-share: 0.5`)' + (', `/net` 20/s (3 backends on test hosts of their own)' if sys_.net else '')
              + '. A request counts as failed when its answer is not 200 (not 200/429 on `/limited`) '
              'or it got none. Figures below are for every stream but `/limited`.', '',
-             f'Healthy baseline ({baseline["sent"]} requests before the first injection): {baseline["failed"]} failed, '
-             f'p99 {baseline["p99"] * 1000:.0f} ms.', '']
+             (f'The whole soak ({baseline["sent"]} requests): ' if soak_lines else
+              f'Healthy baseline ({baseline["sent"]} requests before the first injection): ')
+             + f'{baseline["failed"]} failed, p99 {baseline["p99"] * 1000:.0f} ms.', '']
     if png:
         lines += [f'![success rate and p99 over time, injections marked]({os.path.basename(png)})', '']
     if not soak_lines:
@@ -1262,26 +1289,27 @@ def report(args, sys_, results, baseline, png, start_s, soak_lines, cmd, skipped
         lines.append(f'- {"met" if ok else "**MISSED**"}: scenario {r["num"]} ({r["title"]}): {TARGETS[r["num"]]}: {why}')
     for s in skipped:
         lines.append(f'- skipped: {s}')
-    lines += ['', '## Per injection', '',
-              '| # | injection | sent | failed | failed by status / cause | longest failure window | healthy after | wrong upstream | p99 |',
-              '|---|---|---|---|---|---|---|---|---|']
-    for r in results:
-        causes = ', '.join(f'{k}: {v}' for k, v in sorted(r['causes'].items())) or '–'
-        lines.append(f'| {r["num"]} | {r["title"]} | {r["sent"]} | {r["failed"]} | {causes} | {r["window"] * 1000:.0f} ms | '
-                     f'{r["healthy"]:.2f} s | {r["wrong"]} | {r["p99"] * 1000:.0f} ms |')
-    lines += ['', '"healthy after": from the end of the fault (the injection itself for one-shot faults) to the end of '
-              'the last failed request. "longest failure window": failures less than 0.5 s apart, first to last.', '']
-    for r in results:
-        lines.append(f'### {r["num"]}. {r["title"]}')
-        lines.append('')
-        for n in r.get('notes', []):
-            lines.append(f'- {n}')
-        for k, v in r['client_notes'].items():
-            lines.append(f'- client side: {k}: {v} requests')
-        if 'breakage' in r:
-            lines.append(f'- **breakage**: {r["breakage"]}')
-        lines.append(f'- recovered (≤ 10% failures in the last 2 s of the window): {"yes" if r["recovered"] else "**no**"}')
-        lines.append('')
+    if not soak_lines:  # the matrix's sections
+        lines += ['', '## Per injection', '',
+                  '| # | injection | sent | failed | failed by status / cause | longest failure window | healthy after | wrong upstream | p99 |',
+                  '|---|---|---|---|---|---|---|---|---|']
+        for r in results:
+            causes = ', '.join(f'{k}: {v}' for k, v in sorted(r['causes'].items())) or '–'
+            lines.append(f'| {r["num"]} | {r["title"]} | {r["sent"]} | {r["failed"]} | {causes} | {r["window"] * 1000:.0f} ms | '
+                         f'{r["healthy"]:.2f} s | {r["wrong"]} | {r["p99"] * 1000:.0f} ms |')
+        lines += ['', '"healthy after": from the end of the fault (the injection itself for one-shot faults) to the end of '
+                  'the last failed request. "longest failure window": failures less than 0.5 s apart, first to last.', '']
+        for r in results:
+            lines.append(f'### {r["num"]}. {r["title"]}')
+            lines.append('')
+            for n in r.get('notes', []):
+                lines.append(f'- {n}')
+            for k, v in r['client_notes'].items():
+                lines.append(f'- client side: {k}: {v} requests')
+            if 'breakage' in r:
+                lines.append(f'- **breakage**: {r["breakage"]}')
+            lines.append(f'- recovered (≤ 10% failures in the last 2 s of the window): {"yes" if r["recovered"] else "**no**"}')
+            lines.append('')
     if soak_lines:
         lines += ['## Soak', ''] + soak_lines + ['']
     return '\n'.join(lines) + '\n'
