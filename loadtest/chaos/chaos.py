@@ -9,11 +9,34 @@ import socket, subprocess, sys, tempfile, threading, time, urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
 JAR = os.path.join(ROOT, 'gateway-dist', 'target', 'portico.jar')
+JVM_OPTIONS = os.path.join(ROOT, 'gateway-dist', 'jvm.options')
+# The replicas run with the options users get (gateway-dist/jvm.options) in a 512 MiB pod. Those
+# options bound the heap relative to the container's memory limit (-XX:MaxRAMPercentage=75); this
+# machine's RAM is no pod's limit, so -XX:MaxRAM stands in for it: a 384 MiB heap bound, and direct
+# memory bounded the same (its default is the heap bound).
+POD_RAM = '512m'
 PY = sys.executable
 
 
 class Breakage(Exception):
     """Clear breakage: a process that does not start, a gateway that does not recover."""
+
+
+def jvm_options():
+    """gateway-dist/jvm.options as the launcher (gateway-dist/portico) reads it: `#` starts a
+    comment, every whitespace-separated word is one option."""
+    with open(JVM_OPTIONS) as f:
+        return [w for line in f for w in line.split('#', 1)[0].split()]
+
+
+def replica_jvm(soak):
+    jvm = ['java', *jvm_options(), f'-XX:MaxRAM={POD_RAM}']
+    if soak:
+        # Netty's leak detector on every buffer; Native Memory Tracking (summary level: about 1 MiB
+        # and a little CPU) so the soak report can say which part of the JVM an RSS change is in.
+        # jcmd attaches through the attach socket, not hsperfdata, so -XX:-UsePerfData stays.
+        jvm += ['-Dio.netty.leakDetection.level=paranoid', '-XX:NativeMemoryTracking=summary']
+    return jvm
 
 
 def free_port():
@@ -406,10 +429,7 @@ admin: {{ host: 127.0.0.1, port: {self.admin[i]} }}
 config: {{ watch: false, etcd: {{ endpoints: [{', '.join(self.etcd.urls())}], prefix: /portico/ }} }}
 drain-timeout: 5s
 """)
-            jvm = ['java', '-Xmx256m', '-Xms64m', '-XX:+UseSerialGC', '-XX:MaxDirectMemorySize=256m']
-            if soak:
-                jvm.append('-Dio.netty.leakDetection.level=paranoid')
-            self.replicas.append(Proc(f'gateway{i}', jvm + ['-jar', JAR, 'run', '--config', cfg], self.logs))
+            self.replicas.append(Proc(f'gateway{i}', replica_jvm(soak) + ['-jar', JAR, 'run', '--config', cfg], self.logs))
         admins = [a for p in self.admin for a in ('--admin', f'http://127.0.0.1:{p}')]
         self.backends = {}
         for bid, svc in (('b1', 'main'), ('b2', 'main'), ('b3', 'main'), ('fa', 'flip-a'), ('fb', 'flip-b')):
@@ -900,7 +920,9 @@ def proc_status(pid):
         for line in f:
             k, _, v = line.partition(':')
             out[k] = v.strip()
-    return int(out['VmRSS'].split()[0]) * 1024, int(out['Threads']), len(os.listdir(f'/proc/{pid}/fd'))
+    kb = lambda k: int(out.get(k, '0 kB').split()[0]) * 1024
+    return {'rss': kb('VmRSS'), 'rss_anon': kb('RssAnon'), 'rss_file': kb('RssFile'),
+            'threads': int(out['Threads']), 'fds': len(os.listdir(f'/proc/{pid}/fd'))}
 
 
 def metric_sum(text, name, label=None):
@@ -915,11 +937,24 @@ def sample(sys_, i, t):
     pid = sys_.replicas[i].p.pid
     subprocess.run(['jcmd', str(pid), 'GC.run'], capture_output=True, timeout=30)  # heap after a full GC
     st, text = http_call('GET', sys_.admin_url(i) + '/metrics', timeout=10)
-    rss, threads, fds = proc_status(pid)
     return {'t': t, 'replica': i, 'heap': metric_sum(text, 'jvm_memory_used_bytes', 'area="heap"'),
             'direct': metric_sum(text, 'jvm_buffer_memory_used_bytes', 'id="direct"')
             + metric_sum(text, 'portico_netty_allocator_used_bytes', 'type="direct"'),
-            'rss': rss, 'threads': threads, 'fds': fds}
+            **proc_status(pid)}
+
+
+NMT_CATEGORY = re.compile(r'^-\s+(.+?) \(reserved=(\d+)KB, committed=(\d+)KB\)', re.M)
+NMT_TOTAL = re.compile(r'^Total: reserved=(\d+)KB, committed=(\d+)KB', re.M)
+
+
+def nmt(sys_, i, t):
+    """Native Memory Tracking summary: committed bytes per JVM category, and RSS read right after."""
+    pid = sys_.replicas[i].p.pid
+    r = subprocess.run(['jcmd', str(pid), 'VM.native_memory', 'summary'], capture_output=True, text=True, timeout=30)
+    cats = {m.group(1): int(m.group(3)) * 1024 for m in NMT_CATEGORY.finditer(r.stdout)}
+    if total := NMT_TOTAL.search(r.stdout):
+        cats['NMT total'] = int(total.group(2)) * 1024
+    return {'t': t, 'replica': i, 'cats': cats, **proc_status(pid)}
 
 
 def slope(xs, ys):
@@ -931,10 +966,81 @@ def slope(xs, ys):
     return b, resid, my
 
 
+def soak_table(samples):
+    """Per replica and metric: first, half-time and last sample, slopes, noise and the verdict."""
+    lines = ['| replica | metric | first | half-time | last | slope per hour | 2nd half slope per hour | noise (residual sd) | verdict |',
+             '|---|---|---|---|---|---|---|---|---|']
+    verdicts = []
+    for i in range(2):
+        ss = [s for s in samples if s['replica'] == i][1:]  # the first sample is warm-up
+        if len(ss) < 6:
+            continue
+        xs = [s['t'] / 3600 for s in ss]
+        h = len(ss) // 2
+        for m, unit, div in (('heap', 'MiB', 2**20), ('rss', 'MiB', 2**20), ('direct', 'MiB', 2**20), ('threads', '', 1), ('fds', '', 1)):
+            ys = [s[m] / div for s in ss]
+            b, sd, mean = slope(xs, ys)
+            b2, sd2, mean2 = slope(xs[h:], ys[h:])
+            if m in ('threads', 'fds'):
+                ok = max(ys[len(ys) * 3 // 4:]) <= max(ys[:max(1, len(ys) // 4)]) + 2
+                word = 'flat' if ok else '**grows**'
+            else:
+                # each half against the same allowance per hour: twice its noise, or 5% of the mean per soak
+                b1, sd1, mean1 = slope(xs[:h + 1], ys[:h + 1])
+                span1, span2 = xs[h] - xs[0], xs[-1] - xs[h]
+                growth1, growth2 = b1 * span1, b2 * span2
+                flat1 = growth1 <= max(2 * sd1, 0.05 * mean1 * span1 / (xs[-1] - xs[0]))
+                ok = growth2 <= max(2 * sd2, 0.05 * mean2 * span2 / (xs[-1] - xs[0]))
+                word = ('flat (within noise)' if flat1 and ok else
+                        f'settles: {growth1:+.1f} {unit} in the 1st half, {growth2:+.1f} {unit} (within noise) in the 2nd' if ok else
+                        f'**grows**: {growth1:+.1f} {unit} in the 1st half, {growth2:+.1f} {unit} in the 2nd')
+            verdicts.append(ok)
+            lines.append(f'| gateway{i} | {m} | {ys[0]:.1f} {unit} | {ys[h]:.1f} {unit} | {ys[-1]:.1f} {unit} | {b:+.2f} {unit}/h | '
+                         f'{b2:+.2f} {unit}/h | {sd:.2f} | {word} |')
+    return lines, verdicts
+
+
+def nmt_table(nmts, duration):
+    """Committed memory per NMT category, start of the soak to its end and over its second half, per
+    replica; RSS beside it, and the part of anonymous RSS that NMT does not account for."""
+    rows, cols = {}, []
+    for i in range(2):
+        ns = [n for n in nmts if n['replica'] == i and n['cats']]
+        if len(ns) < 2:
+            continue
+        mid = min(ns, key=lambda n: abs(n['t'] - duration / 2))
+        cols.append(i)
+        for n in ns:
+            n['vals'] = dict(n['cats'], **{'RSS': n['rss'], 'RSS anonymous': n['rss_anon'], 'RSS file-backed': n['rss_file'],
+                                          'anonymous RSS − NMT committed': n['rss_anon'] - n['cats'].get('NMT total', 0)})
+        for k in set(ns[0]['vals']) | set(ns[-1]['vals']):
+            a, m, z = (n['vals'].get(k, 0) / 2**20 for n in (ns[0], mid, ns[-1]))
+            rows.setdefault(k, {})[i] = (a, z, z - a, z - m)
+    if not cols:
+        return ['Native Memory Tracking: no samples (jcmd VM.native_memory failed).']
+    fixed = ['RSS', 'RSS anonymous', 'RSS file-backed', 'NMT total', 'anonymous RSS − NMT committed']
+    cats = sorted((k for k in rows if k not in fixed), key=lambda k: -max(abs(v[2]) for v in rows[k].values()))
+    cats = [k for k in cats if max(max(abs(v[0]), abs(v[1])) for v in rows[k].values()) >= 0.05]
+    head = '| | ' + ' | '.join(f'gateway{i} start | end | change | 2nd half' for i in cols) + ' |'
+    lines = ['Committed memory per Native Memory Tracking category (`jcmd PID VM.native_memory summary`, MiB) '
+             'at the start of the soak and at its end; "2nd half": the change from the sample nearest half-time to the '
+             'end. RSS is read right after each NMT sample. NMT counts what the JVM commits (committed is not all '
+             'resident), not glibc\'s own malloc overhead, native libraries\' allocations or their code: '
+             'the last row is what is left of anonymous RSS.', '',
+             head, '|---|' + '---|' * (4 * len(cols))]
+    for k in fixed[:4] + cats + fixed[4:]:
+        if k in rows:
+            name = f'**{k}**' if k in fixed else k
+            lines.append(f'| {name} | ' + ' | '.join(
+                '{:.1f} | {:.1f} | {:+.1f} | {:+.1f}'.format(*rows[k][i]) if i in rows[k] else '– | – | – | –'
+                for i in cols) + ' |')
+    return lines
+
+
 def soak(sys_, load, streams, duration, out):
-    samples, t0 = [], time.monotonic()
+    samples, nmts, t0 = [], [], time.monotonic()
     k, churn = 0, ['b1', 'b2', 'b3']
-    next_edit, next_churn, next_sample = 30, 60, 0
+    next_edit, next_churn, next_sample, next_nmt = 30, 60, 0, 0
     while (el := time.monotonic() - t0) < duration:
         if el >= next_sample:
             for i in range(2):
@@ -943,6 +1049,10 @@ def soak(sys_, load, streams, duration, out):
             log(f'soak {el:.0f}/{duration:.0f} s: heap {s0["heap"] / 2**20:.1f} MiB, rss {s0["rss"] / 2**20:.0f} MiB, '
                 f'threads {s0["threads"]}, fds {s0["fds"]}')
             next_sample += 10
+        if el >= next_nmt:
+            for i in range(2):
+                nmts.append(nmt(sys_, i, el))
+            next_nmt += 60
         if el >= next_edit:
             k += 1
             sys_.put(k % 2, 'routes', 'flip', sys_.flip_route(('flip-a', 'flip-b')[k % 2]))
@@ -955,6 +1065,16 @@ def soak(sys_, load, streams, duration, out):
             sys_.start_backend(bid)
             next_churn += 60
         time.sleep(0.5)
+    for i in range(2):
+        subprocess.run(['jcmd', str(sys_.replicas[i].p.pid), 'GC.run'], capture_output=True, timeout=30)
+        nmts.append(nmt(sys_, i, time.monotonic() - t0))  # the end of the soak, after a full GC like every sample
+    # How much of RSS is memory glibc's malloc holds free (freed by the JVM's compiler arenas, Netty,
+    # JNI...) rather than memory in use: ask it to return that to the OS, after the last sample.
+    trims = []
+    for i in range(2):
+        r = subprocess.run(['jcmd', str(sys_.replicas[i].p.pid), 'System.trim_native_heap'], capture_output=True,
+                           text=True, timeout=30)
+        trims.append(f'gateway{i}: ' + (r.stdout.strip().splitlines() or ['no answer'])[-1])
     leaks = []
     for g in sys_.replicas:
         with open(g.log, errors='replace') as f:
@@ -966,34 +1086,73 @@ def soak(sys_, load, streams, duration, out):
         if failed(r, streams):
             key = f'{r.stream} {r.status or ""} {r.cause or ""}'.strip()
             causes[key] = causes.get(key, 0) + 1
-    lines = [f'Duration {duration / 60:.0f} min, {len(rs)} requests, '
+    lines = [f'Duration {duration / 60:.3g} min, {len(rs)} requests, '
              f'{sum(failed(r, streams) for r in rs)} failed, {sum(wrong_upstream(r, streams) for r in rs)} from a wrong upstream; '
              f'a route edit every 30 s, a backend killed and restarted every 60 s; samples every 10 s '
-             f'(heap after a forced full GC), Netty leak detection `paranoid`.', '',
+             f'(heap after a forced full GC), Native Memory Tracking every 60 s, Netty leak detection `paranoid`.', '',
              'Failed by status / cause: ' + (', '.join(f'{k}: {v}' for k, v in sorted(causes.items())) or 'none') + '.', '',
-             '| replica | metric | first | last | slope per hour | noise (residual sd) | verdict |', '|---|---|---|---|---|---|---|']
-    verdicts = []
-    with open(os.path.join(out, 'soak.dat'), 'w') as f:
+             'Each series from its second sample (10 s into the soak) to its last: the least-squares slope over the whole '
+             'soak and over its second half, and the residual standard deviation about the whole-soak line. Each half is '
+             'flat when the growth of a line fitted to it is within twice its own residual noise or 2.5% of its mean (5% '
+             'per soak); a series that grows in the first half and is flat in the second is reported as settling, with '
+             'both figures, and passes; one that still grows in the second half fails. Threads and descriptors: the last quarter\'s maximum '
+             'against the first quarter\'s, +2.', '']
+    with open(os.path.join(out, 'memory.dat'), 'w') as f:
+        f.write('# t replica heap_MiB rss_MiB direct_MiB threads fds rss_anon_MiB rss_file_MiB\n')
         for s in samples:
-            f.write(f'{s["t"]:.1f} {s["replica"]} {s["heap"] / 2**20:.2f} {s["rss"] / 2**20:.2f} {s["direct"] / 2**20:.2f} {s["threads"]} {s["fds"]}\n')
-    for i in range(2):
-        ss = [s for s in samples if s['replica'] == i][1:]  # the first sample is warm-up
-        if len(ss) < 3:
-            continue
-        xs = [s['t'] / 3600 for s in ss]
-        for m, unit, div in (('heap', 'MiB', 2**20), ('rss', 'MiB', 2**20), ('direct', 'MiB', 2**20), ('threads', '', 1), ('fds', '', 1)):
-            ys = [s[m] / div for s in ss]
-            b, sd, mean = slope(xs, ys)
-            growth = b * (xs[-1] - xs[0])
-            if m in ('threads', 'fds'):
-                ok = max(ys[len(ys) * 3 // 4:]) <= max(ys[:max(1, len(ys) // 4)]) + 2
-            else:
-                ok = growth <= max(2 * sd, 0.05 * mean)
-            verdicts.append(ok)
-            lines.append(f'| gateway{i} | {m} | {ys[0]:.1f} {unit} | {ys[-1]:.1f} {unit} | {b:+.2f} {unit}/h | {sd:.2f} | '
-                         f'{"flat (within noise)" if ok else "**grows**"} |')
+            f.write(f'{s["t"]:.1f} {s["replica"]} {s["heap"] / 2**20:.2f} {s["rss"] / 2**20:.2f} {s["direct"] / 2**20:.2f} '
+                    f'{s["threads"]} {s["fds"]} {s["rss_anon"] / 2**20:.2f} {s["rss_file"] / 2**20:.2f}\n')
+    with open(os.path.join(out, 'nmt.csv'), 'w') as f:
+        f.write('t,replica,category,committed_kb\n')
+        for n in nmts:
+            for c, v in dict(n['cats'], **{'RSS': n['rss'], 'RSS anonymous': n['rss_anon'], 'RSS file-backed': n['rss_file']}).items():
+                f.write(f'{n["t"]:.1f},{n["replica"]},{c},{v // 1024}\n')
+    table, verdicts = soak_table(samples)
+    lines += table
     lines += ['', f'Leak reports (`LEAK:` in the gateway logs): {len(leaks)}'] + [f'    {l}' for l in leaks[:5]]
+    lines += ['', '### Where the memory is', ''] + nmt_table(nmts, duration)
+    lines += ['', 'After the last sample, `jcmd PID System.trim_native_heap` (glibc returns the free memory it '
+              'holds to the OS; RSS before and after): ' + '; '.join(trims) + '.']
+    png = memory_figure(out)
+    if png:
+        lines += ['', f'![RSS, anonymous RSS, NMT committed and heap after GC per replica]({os.path.basename(png)})']
     return lines, all(verdicts) and not leaks
+
+
+def memory_figure(out):
+    """RSS, anonymous RSS, heap after GC (memory.dat) and NMT committed (nmt.csv) per replica over the soak."""
+    if not shutil.which('gnuplot'):
+        return None
+    png = os.path.join(out, 'soak-memory.png')
+    series = {}  # (replica, what) -> [(t, MiB)]
+    with open(os.path.join(out, 'memory.dat')) as f:
+        for line in f:
+            if not line.startswith('#'):
+                v = line.split()
+                for what, col in (('rss', 3), ('anon', 7), ('heap', 2)):
+                    series.setdefault((int(v[1]), what), []).append((v[0], v[col]))
+    with open(os.path.join(out, 'nmt.csv')) as f:
+        for line in f:
+            t, r, c, v = line.rstrip('\n').split(',')
+            if c == 'NMT total':
+                series.setdefault((int(r), 'nmt'), []).append((t, f'{int(v) / 1024:.2f}'))
+    plot_dir = os.path.join(out, 'plot')
+    os.makedirs(plot_dir, exist_ok=True)
+    for (i, what), pts in series.items():
+        with open(os.path.join(plot_dir, f'{what}{i}.dat'), 'w') as f:
+            f.writelines(f'{t} {y}\n' for t, y in pts)
+    gp = [f'set terminal pngcairo size 1400,600 font ",10"' if has_cairo() else 'set terminal png size 1400,600',
+          f"set output '{png}'", 'set xlabel "seconds into the soak"', 'set ylabel "MiB"', 'set yrange [0:*]',
+          'set key right center', 'set grid']
+    plots = []
+    for i, color in ((0, '#1f77b4'), (1, '#d62728')):
+        for what, style, title in (('rss', 'lines lw 2', 'RSS'), ('anon', 'lines dt 2', 'anonymous RSS'),
+                                   ('nmt', 'linespoints pt 7 ps 0.5', 'NMT committed'), ('heap', 'lines dt 3', 'heap after GC')):
+            if (i, what) in series:
+                plots.append(f"'{plot_dir}/{what}{i}.dat' using 1:2 with {style} lc rgb '{color}' title 'gateway{i} {title}'")
+    gp.append('plot ' + ', '.join(plots))
+    subprocess.run(['gnuplot'], input='\n'.join(gp), text=True, capture_output=True, timeout=60)
+    return png if os.path.exists(png) else None
 
 
 # ---------------------------------------------------------------- report
@@ -1057,6 +1216,14 @@ def machine():
             f'load average at the end {os.getloadavg()[0]:.1f}')
 
 
+def commit():
+    """The checkout the suite (and, built from it, the jar) ran from; `+changes` when it had uncommitted edits."""
+    git = lambda *a: subprocess.run(['git', '-C', ROOT, *a], capture_output=True, text=True).stdout.strip()
+    head = git('log', '-1', '--format=%h %s')
+    return (f'`{head.split(" ", 1)[0]}` ({head.split(" ", 1)[1] if " " in head else ""})'
+            + (' +changes' if git('status', '--porcelain', '--untracked-files=no') else '')) if head else 'unknown'
+
+
 TARGETS = {
     1: 'zero failed idempotent requests', 2: 'zero failed idempotent requests', 3: 'zero failed idempotent requests',
     4: 'zero failed requests while etcd is down; convergence within 1 s of its return',
@@ -1096,9 +1263,11 @@ def verdict(r):
 
 def report(args, sys_, results, baseline, png, start_s, soak_lines, cmd, skipped):
     lines = ['# Soak' if soak_lines else '# Failure matrix', '',
-             f'Command: `{cmd}`  ', f'Machine: {machine()}  ',
+             f'Command: `{cmd}`  ', f'Machine: {machine()}  ', f'Commit: {commit()}  ',
              f'Date: {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}  ',
-             f'System: a 3-member etcd cluster, Redis, 2 Portico replicas (`instances: 1`, SerialGC, 256 MiB heap) '
+             f'System: a 3-member etcd cluster, Redis, 2 Portico replicas (`instances: 1`, '
+             f'`{" ".join(replica_jvm(bool(soak_lines))[1:])}`: the options of gateway-dist/jvm.options in a '
+             f'{POD_RAM[:-1]} MiB pod) '
              f'reading every route and upstream from etcd, 3 backends of service `main` registered through the admin API '
              f'with a 5 s TTL (each backend heartbeats its own registration every second), 2 static backends '
              f'(`flip-a`, `flip-b`), a JWKS server. Everything on 127.0.0.1, started in {start_s:.0f} s.  ',
@@ -1108,8 +1277,9 @@ def report(args, sys_, results, baseline, png, start_s, soak_lines, cmd, skipped
              '`local-share: 0.5`)' + (', `/net` 20/s (3 backends on test hosts of their own)' if sys_.net else '')
              + '. A request counts as failed when its answer is not 200 (not 200/429 on `/limited`) '
              'or it got none. Figures below are for every stream but `/limited`.', '',
-             f'Healthy baseline ({baseline["sent"]} requests before the first injection): {baseline["failed"]} failed, '
-             f'p99 {baseline["p99"] * 1000:.0f} ms.', '']
+             (f'The whole soak ({baseline["sent"]} requests): ' if soak_lines else
+              f'Healthy baseline ({baseline["sent"]} requests before the first injection): ')
+             + f'{baseline["failed"]} failed, p99 {baseline["p99"] * 1000:.0f} ms.', '']
     if png:
         lines += [f'![success rate and p99 over time, injections marked]({os.path.basename(png)})', '']
     if not soak_lines:
@@ -1119,26 +1289,27 @@ def report(args, sys_, results, baseline, png, start_s, soak_lines, cmd, skipped
         lines.append(f'- {"met" if ok else "**MISSED**"}: scenario {r["num"]} ({r["title"]}): {TARGETS[r["num"]]}: {why}')
     for s in skipped:
         lines.append(f'- skipped: {s}')
-    lines += ['', '## Per injection', '',
-              '| # | injection | sent | failed | failed by status / cause | longest failure window | healthy after | wrong upstream | p99 |',
-              '|---|---|---|---|---|---|---|---|---|']
-    for r in results:
-        causes = ', '.join(f'{k}: {v}' for k, v in sorted(r['causes'].items())) or '–'
-        lines.append(f'| {r["num"]} | {r["title"]} | {r["sent"]} | {r["failed"]} | {causes} | {r["window"] * 1000:.0f} ms | '
-                     f'{r["healthy"]:.2f} s | {r["wrong"]} | {r["p99"] * 1000:.0f} ms |')
-    lines += ['', '"healthy after": from the end of the fault (the injection itself for one-shot faults) to the end of '
-              'the last failed request. "longest failure window": failures less than 0.5 s apart, first to last.', '']
-    for r in results:
-        lines.append(f'### {r["num"]}. {r["title"]}')
-        lines.append('')
-        for n in r.get('notes', []):
-            lines.append(f'- {n}')
-        for k, v in r['client_notes'].items():
-            lines.append(f'- client side: {k}: {v} requests')
-        if 'breakage' in r:
-            lines.append(f'- **breakage**: {r["breakage"]}')
-        lines.append(f'- recovered (≤ 10% failures in the last 2 s of the window): {"yes" if r["recovered"] else "**no**"}')
-        lines.append('')
+    if not soak_lines:  # the matrix's sections
+        lines += ['', '## Per injection', '',
+                  '| # | injection | sent | failed | failed by status / cause | longest failure window | healthy after | wrong upstream | p99 |',
+                  '|---|---|---|---|---|---|---|---|---|']
+        for r in results:
+            causes = ', '.join(f'{k}: {v}' for k, v in sorted(r['causes'].items())) or '–'
+            lines.append(f'| {r["num"]} | {r["title"]} | {r["sent"]} | {r["failed"]} | {causes} | {r["window"] * 1000:.0f} ms | '
+                         f'{r["healthy"]:.2f} s | {r["wrong"]} | {r["p99"] * 1000:.0f} ms |')
+        lines += ['', '"healthy after": from the end of the fault (the injection itself for one-shot faults) to the end of '
+                  'the last failed request. "longest failure window": failures less than 0.5 s apart, first to last.', '']
+        for r in results:
+            lines.append(f'### {r["num"]}. {r["title"]}')
+            lines.append('')
+            for n in r.get('notes', []):
+                lines.append(f'- {n}')
+            for k, v in r['client_notes'].items():
+                lines.append(f'- client side: {k}: {v} requests')
+            if 'breakage' in r:
+                lines.append(f'- **breakage**: {r["breakage"]}')
+            lines.append(f'- recovered (≤ 10% failures in the last 2 s of the window): {"yes" if r["recovered"] else "**no**"}')
+            lines.append('')
     if soak_lines:
         lines += ['## Soak', ''] + soak_lines + ['']
     return '\n'.join(lines) + '\n'
