@@ -57,6 +57,7 @@ final class RemoteJwks implements KeySource {
   private final Future<Void> started;
   private final AtomicInteger failures = new AtomicInteger();
   private final AtomicLong lastOnDemandFetch = new AtomicLong(Long.MIN_VALUE / 2);
+  private final Object onDemand = new Object();
   private final AtomicBoolean staleReported = new AtomicBoolean();
   private final Counter fetchedOk;
   private final Counter fetchFailed;
@@ -233,15 +234,25 @@ final class RemoteJwks implements KeySource {
       }
       return Future.succeededFuture(null);
     }
-    Future<JWKSet> running = inFlight.get();
-    if (running != null) {
-      return running.recover(e -> Future.succeededFuture(current()));
+    Future<JWKSet> fetching;
+    boolean mine = false;
+    // The cool-down check and the fetch it allows are one step: a token of the same new key on
+    // another event loop, arriving between the two, would find neither a fetch to wait for nor
+    // the cool-down's permission, and be refused with the old key set.
+    synchronized (onDemand) {
+      fetching = inFlight.get();
+      if (fetching == null) {
+        if (!onDemandAllowed()) {
+          return Future.succeededFuture(current());
+        }
+        fetching = fetch();
+        mine = true;
+      }
     }
-    if (!onDemandAllowed()) {
-      return Future.succeededFuture(current());
+    if (mine) {
+      log.info("JWKS {}: unknown key id \"{}\", fetching again", uri, kid);
     }
-    log.info("JWKS {}: unknown key id \"{}\", fetching again", uri, kid);
-    return fetch().recover(e -> Future.succeededFuture(current()));
+    return fetching.recover(e -> Future.succeededFuture(current()));
   }
 
   private boolean onDemandAllowed() {
