@@ -3,7 +3,10 @@
 #   launcher  gateway-dist/portico run (JVM options from gateway-dist/jvm.options)
 #   image     java as deploy/Dockerfile runs it (its JAVA_TOOL_OPTIONS and ENTRYPOINT options), in a
 #             512 MiB pod (-XX:MaxRAM=512m)
-# each with and without the application class-data archive (CDS), on a plain proxy config.
+# on a plain proxy config, three ways:
+#   before   no class-data archive, Netty's allocator JFR events on (how Portico started before both)
+#   no-cds   no class-data archive (PORTICO_CDS=0; the image without its entrypoint's options)
+#   shipped  as shipped: the class-data archive, Netty's JFR events off
 # Prints the median of N starts (default 5) of wall ms and CPU ms (user + system, JIT and GC
 # threads included) at the first /readyz 200. CPU time does not depend on how busy the machine
 # is; wall time does.
@@ -27,7 +30,9 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-one_start() { # how(launcher|image) cds(on|off) -> "wall_ms cpu_ms"
+launcher_opts=$(awk '{ sub(/#.*/, ""); for (i = 1; i <= NF; i++) printf "%s ", $i }' "$root/gateway-dist/jvm.options")
+
+one_start() { # how(launcher|image) way(before|no-cds|shipped) -> "wall_ms cpu_ms"
   local p a now cpu
   p=$(free_port); a=$(free_port)
   cat > "$work/gateway.yaml" <<YAML
@@ -44,11 +49,13 @@ plugins: { metrics: false }
 YAML
   now=$(date +%s%N)
   if [ "$1" = launcher ]; then
-    local cds=(); [ "$2" = off ] && cds=(PORTICO_CDS=0)
+    local cds=(); [ "$2" = no-cds ] && cds=(PORTICO_CDS=0)
+    [ "$2" = before ] && cds=(PORTICO_CDS=0 JAVA_OPTS="$launcher_opts -Dio.netty.jfr.enabled=true")
     env -u JAVA_TOOL_OPTIONS -u JAVA_OPTS PORTICO_SKIP_BUILD=1 "${cds[@]}" "$launcher" run --config "$work/gateway.yaml" \
       > "$work/log" 2>&1 &
   else
-    local cds=(); [ "$2" = on ] && read -ra cds <<< "${entry_opts//\/opt\/portico\/portico.jsa/$work/image.jsa}"
+    local cds=(); [ "$2" = shipped ] && read -ra cds <<< "${entry_opts//\/opt\/portico\/portico.jsa/$work/image.jsa}"
+    [ "$2" = before ] && cds=(-Dio.netty.jfr.enabled=true)
     env -u JAVA_OPTS JAVA_TOOL_OPTIONS="$image_opts" java -XX:MaxRAM=512m ${cds[@]+"${cds[@]}"} -jar "$jar" \
       run --config "$work/gateway.yaml" > "$work/log" 2>&1 &
   fi
@@ -73,13 +80,13 @@ JAVA_TOOL_OPTIONS="$image_opts" "$root/gateway-dist/train-cds" "$work/image.jsa"
   -XX:MaxRAM=512m 2> /dev/null
 [ -f "$work/image.jsa" ] || { echo "no image archive written"; exit 1; }
 
-printf "%-9s %-4s %8s %8s   (median of %d starts; each start: wall, cpu ms)\n" start cds wall_ms cpu_ms "$starts"
+printf "%-9s %-8s %8s %8s   (median of %d starts; each start: wall, cpu ms)\n" start way wall_ms cpu_ms "$starts"
 for how in launcher image; do
-  for cds in off on; do
+  for way in before no-cds shipped; do
     runs=()
-    for i in $(seq 1 "$starts"); do runs+=("$(one_start $how $cds)"); done
+    for i in $(seq 1 "$starts"); do runs+=("$(one_start $how $way)"); done
     wall=$(printf "%s\n" "${runs[@]}" | cut -d' ' -f1 | median)
     cpu=$(printf "%s\n" "${runs[@]}" | cut -d' ' -f2 | median)
-    printf "%-9s %-4s %8s %8s   %s\n" "$how" "$cds" "$wall" "$cpu" "$(printf "%s, " "${runs[@]}" | sed 's/, $//')"
+    printf "%-9s %-8s %8s %8s   %s\n" "$how" "$way" "$wall" "$cpu" "$(printf "%s, " "${runs[@]}" | sed 's/, $//')"
   done
 done
