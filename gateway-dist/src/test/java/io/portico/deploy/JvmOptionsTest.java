@@ -33,6 +33,25 @@ class JvmOptionsTest {
     assertThat(script).contains("\"$here/jvm.options\"").contains("${JAVA_OPTS:-$(jvm_options)}");
   }
 
+  /**
+   * The class-data archive is not in the shared list (it names a file of each install): the image
+   * writes it at build time, after JAVA_TOOL_OPTIONS is set so the training run uses the same
+   * options, for the jar its entrypoint runs, and the entrypoint maps it with CDS logging off.
+   */
+  @Test
+  void theImageStartsFromTheClassDataArchiveItsBuildWrites() throws IOException {
+    String dockerfile = Files.readString(ROOT.resolve("deploy/Dockerfile"));
+    int env = dockerfile.indexOf("\nENV JAVA_TOOL_OPTIONS=");
+    int train = dockerfile.indexOf("\nRUN bash /opt/portico/train-cds /opt/portico/portico.jsa /opt/portico/portico.jar ");
+    int user = dockerfile.indexOf("\nUSER ");
+    assertThat(train).as("the RUN step training the archive").isGreaterThan(env).isLessThan(user).isPositive();
+    String entrypoint = dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
+    assertThat(entrypoint).contains("\"-XX:SharedArchiveFile=/opt/portico/portico.jsa\"", "\"-Xshare:auto\"",
+        "\"-Xlog:cds=off,cds+dynamic=off\"", "\"-jar\", \"/opt/portico/portico.jar\"");
+    assertThat(options(Files.readAllLines(ROOT.resolve("gateway-dist/jvm.options"))))
+        .noneMatch(o -> o.contains("SharedArchiveFile"));
+  }
+
   @Test
   void everyOptionIsExplainedByACommentInBothPlaces() throws IOException {
     List<String> lines = Files.readAllLines(ROOT.resolve("gateway-dist/jvm.options"));
