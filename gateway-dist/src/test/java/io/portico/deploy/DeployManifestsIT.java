@@ -152,8 +152,11 @@ class DeployManifestsIT {
     Container gateway = one(base, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
     String mounted = gateway.getVolumeMounts().stream().filter(m -> m.getName().equals("config"))
         .findFirst().orElseThrow().getMountPath();
-    assertThat(entrypoint).contains(mounted + "/gateway.yaml");
-    assertThat(gateway.getArgs()).contains(mounted + "/gateway.yaml");
+    // the image's command names the mounted config; the pod's args replace that command, whole
+    String command = dockerfile.lines().filter(l -> l.startsWith("CMD")).findFirst().orElseThrow();
+    assertThat(command).isEqualTo("CMD [\"run\", \"--config\", \"" + mounted + "/gateway.yaml\"]");
+    assertThat(entrypoint).doesNotContain("\"run\"");
+    assertThat(gateway.getArgs()).containsExactly("run", "--config", mounted + "/gateway.yaml");
     assertThat(gateway.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
   }
 
