@@ -7,7 +7,8 @@ import io.portico.spi.GatewayStats;
 /**
  * Gauges on the gateway's own counts: {@code portico_open_connections{listener}},
  * {@code portico_upstream_open_connections} and {@code portico_requests_in_flight}. Binding again
- * finds the gauges already registered, so every route's plugin may call it at create time.
+ * leaves the gauges already registered as they are (Micrometer would warn of a second object for
+ * the same gauge), so every route's plugin may call it at create time.
  */
 final class EngineGauges {
   private EngineGauges() {}
@@ -17,11 +18,17 @@ final class EngineGauges {
       return;
     }
     for (GatewayStats.Listener listener : stats.listeners()) {
+      if (registry.find("portico.open.connections").tag("listener", listener.name()).gauge() != null) {
+        continue; // bound by an earlier route: registering another object would only log a warning
+      }
       Gauge.builder("portico.open.connections", listener, GatewayStats.Listener::openConnections)
           .description("client connections open on the listener")
           .tag("listener", listener.name())
           .strongReference(true)
           .register(registry);
+    }
+    if (registry.find("portico.requests.in.flight").gauge() != null) {
+      return; // as above
     }
     Gauge.builder("portico.upstream.open.connections", stats, GatewayStats::upstreamConnections)
         .description("connections to upstream endpoints open or opening, busy or idle in the pools")
