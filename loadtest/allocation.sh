@@ -4,7 +4,8 @@
 # clients in one JVM on Vert.x instances of their own, 127.0.0.1 only, a fixed number of requests.
 # A count, not a time: the figure does not depend on how busy the machine is.
 #
-#   loadtest/allocation.sh [requests=20000] [warm-up=20000] [connections=4] [plain|full-chain]
+#   loadtest/allocation.sh [requests=20000] [warm-up=20000] [connections=4] [plain|full-chain|PLUGIN,...]
+#   PLUGIN,...: only these of the full chain (jwt-auth, rate-limit, circuit-breaker, metrics)
 #   JAVA_OPTS=... adds JVM options (e.g. -XX:StartFlightRecording=... to see where the bytes go)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

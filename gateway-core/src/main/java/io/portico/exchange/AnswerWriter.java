@@ -2,6 +2,7 @@ package io.portico.exchange;
 
 import io.portico.grpc.GrpcAnswers;
 import io.portico.spi.Reply;
+import io.portico.upstream.HeaderCopy;
 import io.portico.upstream.HeaderPolicy;
 import io.portico.upstream.ProxiedResponse;
 import io.vertx.core.MultiMap;
@@ -109,10 +110,7 @@ final class AnswerWriter {
     response.setStatusCode(exchange.status());
     MultiMap additional = exchange.additionalHeadersOrNull();
     if (additional != null) {
-      MultiMap headers = response.headers();
-      for (String name : additional.names()) {
-        headers.set(name, additional.getAll(name));
-      }
+      HeaderCopy.setAll(additional, response.headers());
     }
     if (closesConnection(exchange)) {
       response.headers().set("connection", "close");

@@ -5,6 +5,7 @@ import io.portico.runtime.RunningRoute;
 import io.portico.runtime.CompiledConfig;
 import io.portico.spi.Exchange;
 import io.portico.spi.Key;
+import io.portico.upstream.HeaderCopy;
 import io.portico.upstream.HeaderPolicy;
 import io.portico.upstream.TrustedProxies;
 import io.portico.upstream.Upstream;
@@ -190,7 +191,7 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   @Override
   public void writeTo(MultiMap target) {
     if (upstreamHeaders != null) {
-      target.addAll(upstreamHeaders);
+      HeaderCopy.addAll(upstreamHeaders, target);
     } else {
       filterHeadersInto(target);
     }

@@ -38,7 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * event-loop threads is read around {@code requests} GETs over {@code connections} keep-alive
  * connections. A count, not a time: the figure holds on a busy machine. Everything on 127.0.0.1.
  *
- * <pre>loadtest/allocation.sh [requests=20000] [warm-up=20000] [connections=4] [plain|full-chain]</pre>
+ * <p>Instead of {@code plain} or {@code full-chain} the last argument may name plugins of the full
+ * chain, comma-separated ({@code jwt-auth}, {@code rate-limit}, {@code circuit-breaker},
+ * {@code metrics}): that route runs only those, so each plugin's share can be measured on its own.
+ *
+ * <pre>loadtest/allocation.sh [requests=20000] [warm-up=20000] [connections=4] [plain|full-chain|PLUGIN,...]</pre>
  */
 public final class AllocationBench {
   private static final com.sun.management.ThreadMXBean THREADS =
@@ -90,8 +94,13 @@ public final class AllocationBench {
               circuit-breaker: { failures: 5, window: 10s, reset: 5s }
         """.formatted(backend, key.toPublicJWK().toJSONString());
 
+    List<String[]> targets = new ArrayList<>(List.of(new String[] {"plain", plain, null}, new String[] {"full-chain", chain, token}));
+    if (!only.isEmpty() && !only.equals("plain") && !only.equals("full-chain")) {
+      targets.add(subset(only, backend, key, token));
+    }
+
     System.out.println("path,requests,connections,bytes_per_request");
-    for (String[] target : List.of(new String[] {"plain", plain, null}, new String[] {"full-chain", chain, token})) {
+    for (String[] target : targets) {
       if (!only.isEmpty() && !only.equals(target[0])) {
         continue;
       }
@@ -100,6 +109,37 @@ public final class AllocationBench {
     }
     await(clients.close());
     await(backends.close());
+  }
+
+  /** A route with only the named plugins of the full chain: {@code {name, yaml, token or null}}. */
+  private static String[] subset(String names, int backend, RSAKey key, String token) {
+    List<String> chosen = List.of(names.split(","));
+    StringBuilder plugins = new StringBuilder();
+    for (String name : chosen) {
+      switch (name) {
+        case "jwt-auth" -> plugins.append("      jwt-auth: { issuer: https://id.example.com, audiences: [users], keys: ['")
+            .append(key.toPublicJWK().toJSONString()).append("'] }\n");
+        case "rate-limit" -> plugins.append("      rate-limit: { limits: [{ capacity: 100000000, per: 1s }] }\n");
+        case "circuit-breaker" -> plugins.append("      circuit-breaker: { failures: 5, window: 10s, reset: 5s }\n");
+        case "metrics" -> { } // on by default
+        default -> throw new IllegalArgumentException("unknown plugin " + name
+            + " (use plain, full-chain or some of jwt-auth,rate-limit,circuit-breaker,metrics)");
+      }
+    }
+    if (!chosen.contains("metrics")) {
+      plugins.append("      metrics: false\n");
+    }
+    String yaml = """
+        listen: { host: 127.0.0.1, port: 0, instances: 1 }
+        upstreams:
+          - { name: backend, endpoints: [127.0.0.1:%d] }
+        routes:
+          - name: all
+            match: { path-prefix: / }
+            upstream: backend
+            plugins:
+        %s""".formatted(backend, plugins);
+    return new String[] {names, yaml, chosen.contains("jwt-auth") ? token : null};
   }
 
   private static long measure(Vertx clients, String yaml, String token, int requests, int warmUp, int connections)

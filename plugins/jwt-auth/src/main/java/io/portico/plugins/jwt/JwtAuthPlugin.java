@@ -67,24 +67,33 @@ final class JwtAuthPlugin implements Plugin {
   @Override
   public Future<Decision> onRequest(Exchange exchange) {
     MultiMap headers = exchange.requestHeaders();
-    config.claimsToHeaders().values().forEach(headers::remove); // never trust the client's copies
+    if (!config.claimsToHeaders().isEmpty()) {
+      config.claimsToHeaders().values().forEach(headers::remove); // never trust the client's copies
+    }
     if (TokenExtractor.count(exchange, config) > 1) {
       return refuse(TWO_CREDENTIALS); // one would be verified, the other forwarded unchecked
     }
-    String token = TokenExtractor.extract(exchange, config);
-    if (token == null) {
+    // The cache key: with the default carrier the Authorization value as received when the token
+    // is all that follows "Bearer " (the usual case), so a cache hit copies nothing out of it;
+    // otherwise the token itself. Only verified tokens are cached, and a verified token is a
+    // compact JWS without spaces, so the two kinds of key cannot stand for different tokens.
+    String bearer = TokenExtractor.plainBearer(exchange, config);
+    String key = bearer != null ? bearer : TokenExtractor.extract(exchange, config);
+    if (key == null) {
       return anonymousAllowed(exchange.path()) ? Decision.next().asFuture() : refuse(MISSING);
     }
-    if (token.length() > config.maxTokenSize()) {
+    int tokenLength = bearer != null ? bearer.length() - TokenExtractor.BEARER_PREFIX : key.length();
+    if (tokenLength > config.maxTokenSize()) {
       return refuse(invalid(Rejection.invalid("token too large")));
     }
-    VerifiedToken cached = verified.getIfPresent(token);
+    VerifiedToken cached = verified.getIfPresent(key);
     if (cached != null && cached.notBeforeMillis() <= System.currentTimeMillis()) {
       return admit(exchange, cached);
     }
+    String token = bearer != null ? bearer.substring(TokenExtractor.BEARER_PREFIX) : key;
     return onLoop(exchange, verifier.verify(token)).map(outcome -> {
       if (outcome instanceof VerifiedToken ok) {
-        verified.put(token, ok);
+        verified.put(key, ok);
         return admitNow(exchange, ok);
       }
       Rejection rejection = (Rejection) outcome;
@@ -120,7 +129,7 @@ final class JwtAuthPlugin implements Plugin {
   }
 
   private Future<Decision> admit(Exchange exchange, VerifiedToken token) {
-    return Future.succeededFuture(admitNow(exchange, token));
+    return admitNow(exchange, token).asFuture(); // Decision.next(): one shared completed future
   }
 
   private Decision admitNow(Exchange exchange, VerifiedToken token) {
@@ -128,7 +137,9 @@ final class JwtAuthPlugin implements Plugin {
     if (token.consumer() != null) {
       exchange.setConsumer(token.consumer());
     }
-    token.headers().forEach(exchange.requestHeaders()::set);
+    if (!token.headers().isEmpty()) {
+      token.headers().forEach(exchange.requestHeaders()::set);
+    }
     if (config.stripCredential()) {
       TokenExtractor.strip(exchange, config);
     }

@@ -4,7 +4,6 @@ import io.portico.spi.Exchange;
 import io.vertx.core.MultiMap;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * Finds the token where the config says: a cookie, a raw header, or an {@code Authorization: Bearer};
@@ -15,8 +14,29 @@ import java.util.Locale;
 final class TokenExtractor {
   private static final String AUTHORIZATION = "Authorization";
   private static final String QUERY_TOKEN = "access_token"; // RFC 6750 §2.3
+  private static final String BEARER = "bearer ";
+  /** Length of {@code "Bearer "}: where the token starts in a {@link #plainBearer} value. */
+  static final int BEARER_PREFIX = BEARER.length();
 
   private TokenExtractor() {}
+
+  /**
+   * With the default carrier, the {@code Authorization} value when it is {@code Bearer} (any case),
+   * one space and a token with nothing to trim: the token is the value from {@link #BEARER_PREFIX}
+   * on, what {@link #extract} would return, and the caller need not copy it out. Otherwise
+   * {@code null} (then {@link #extract} has the answer).
+   */
+  static String plainBearer(Exchange exchange, JwtAuthConfig config) {
+    if (config.cookie() != null || !config.header().equalsIgnoreCase(AUTHORIZATION)) {
+      return null;
+    }
+    String value = exchange.requestHeaders().get(AUTHORIZATION);
+    if (value == null || value.length() <= BEARER_PREFIX || !value.regionMatches(true, 0, BEARER, 0, BEARER_PREFIX)) {
+      return null;
+    }
+    // String.trim() removes characters up to ' ': a token without them at either end is kept whole
+    return value.charAt(BEARER_PREFIX) > ' ' && value.charAt(value.length() - 1) > ' ' ? value : null;
+  }
 
   static String extract(Exchange exchange, JwtAuthConfig config) {
     if (config.cookie() != null) {
@@ -51,7 +71,7 @@ final class TokenExtractor {
     }
     boolean defaultCarrier = config.cookie() == null && config.header().equalsIgnoreCase(AUTHORIZATION);
     for (String value : headers.getAll(AUTHORIZATION)) {
-      if (defaultCarrier || bearer(value) != null) {
+      if (defaultCarrier || value.regionMatches(true, 0, BEARER, 0, BEARER_PREFIX)) {
         count++;
       }
     }
@@ -66,8 +86,8 @@ final class TokenExtractor {
 
   /** The credential of a {@code Bearer} value (scheme case-insensitive), or {@code null}. */
   private static String bearer(String value) {
-    if (value.length() >= 7 && value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-      return value.substring(7).trim();
+    if (value.regionMatches(true, 0, BEARER, 0, BEARER_PREFIX)) {
+      return value.substring(BEARER_PREFIX).trim();
     }
     return null;
   }
