@@ -10,6 +10,9 @@
 #                 deploy/Dockerfile's JAVA_TOOL_OPTIONS plus -XX:MaxRAM=512m (a stand-in for a
 #                 512 MiB pod limit), nothing else
 #   WITH_STATS=1  also runs Portico with only the metrics plugin (its cost)
+#   TRY_OPTS=...  also runs Portico plain through the launcher with these JVM options added to its
+#                 defaults ("try"; TRY_CHAIN=1 gives it the full chain), to compare an option in one run
+#   CHAIN=0       leaves out the full-chain targets
 #   INSTANCES=n   Portico's event loops (`listen.instances`; default: the gateway's, one per core)
 #   OUT=dir       where results.csv, percentiles.dat and latency.png go (default loadtest/out)
 #   JAVA_OPTS     passed to the launcher as a user would (it replaces the launcher's JVM defaults)
@@ -136,6 +139,10 @@ start_portico() { # target plugins-kind(plain|chain|stats) how(launcher|image)
   if [ "$3" = launcher ]; then
     # as a user runs it; the jar was built above, so the launcher does not look for changed sources
     env -u JAVA_TOOL_OPTIONS PORTICO_SKIP_BUILD=1 "$launcher" run --config "$work/$name.yaml" > "$work/$name.log" 2>&1 &
+  elif [ "$3" = try ]; then
+    local defaults; defaults=$(awk '{ sub(/#.*/, ""); for (i = 1; i <= NF; i++) printf "%s ", $i }' "$root/gateway-dist/jvm.options")
+    env -u JAVA_TOOL_OPTIONS PORTICO_SKIP_BUILD=1 JAVA_OPTS="$defaults $TRY_OPTS" "$launcher" run --config "$work/$name.yaml" \
+      > "$work/$name.log" 2>&1 &
   else
     env -u JAVA_OPTS JAVA_TOOL_OPTIONS="$image_opts" java -XX:MaxRAM=512m -jar "$jar" run --config "$work/$name.yaml" \
       > "$work/$name.log" 2>&1 &
@@ -160,11 +167,12 @@ nginx -c "$work/backend/nginx.conf" & pids+=($!)
 nginx -c "$work/proxy/nginx.conf" & pids+=($!); pid_of[nginx]=$!; port[nginx]=$nginx_port
 for i in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/" && break; sleep 0.1; done
 start_portico plain plain launcher
-start_portico chain chain launcher
+[ "${CHAIN:-1}" = 0 ] || start_portico chain chain launcher
 [ "${WITH_STATS:-}" = 1 ] && start_portico stats stats launcher
+[ -n "${TRY_OPTS:-}" ] && start_portico try "$([ "${TRY_CHAIN:-}" = 1 ] && echo chain || echo plain)" try
 if [ "${IMAGE:-}" = 1 ]; then
   start_portico plain-img plain image
-  start_portico chain-img chain image
+  [ "${CHAIN:-1}" = 0 ] || start_portico chain-img chain image
 fi
 
 cpu_ticks() { # pid -> utime+stime of it and its children (nginx: master + worker)

@@ -2,6 +2,7 @@ package io.portico;
 
 import io.portico.config.live.ConfigReloader;
 import io.portico.config.live.ConfigStoreLink;
+import io.portico.server.EventLoopTransport;
 import io.portico.server.Gateway;
 import io.portico.admin.AdminServer;
 import io.portico.config.ConfigDocuments;
@@ -214,9 +215,8 @@ public final class PorticoServer {
       InstanceRegistry instances = link != null ? new StoreRegistry(link.type(), link.store()) : localRegistry;
       boolean owns = vertx == null;
       Vertx v = owns
-          ? Vertx.vertx(new VertxOptions()
-              .setEventLoopPoolSize(Math.max(1, first.gateway().listen().instances()))
-              .setPreferNativeTransport(true)) // epoll on Linux when available, else NIO
+          ? EventLoopTransport.vertx(new VertxOptions()
+              .setEventLoopPoolSize(Math.max(1, first.gateway().listen().instances())))
           : vertx;
       return beforeStart.apply(v)
           .compose(x -> Gateway.start(v, first))
