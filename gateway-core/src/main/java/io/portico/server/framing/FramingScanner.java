@@ -1,7 +1,7 @@
 package io.portico.server.framing;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.portico.exchange.ErrorCatalog;
 import io.portico.spi.Reply;
 
@@ -15,7 +15,7 @@ import io.portico.spi.Reply;
  *
  * <p>{@link #scan} stops at each event the guard acts on and returns where it stopped.
  */
-final class FramingScanner implements ByteProcessor {
+final class FramingScanner {
   static final int CONSUMED = 0;
   /** A request head starts at the byte before the returned index. */
   static final int HEAD_START = 1;
@@ -44,6 +44,13 @@ final class FramingScanner implements ByteProcessor {
   private static final int STOPPED = 11;
 
   private static final int MAX_BLANK_BYTES = 8;
+  /** Scratch for {@link #walk}: one per event-loop thread, which runs one scan at a time. */
+  private static final FastThreadLocal<byte[]> SLICE = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[2048];
+    }
+  };
   private static final int MAX_CHUNK_DIGITS = 15;
 
   private final HeadLines head;
@@ -92,16 +99,44 @@ final class FramingScanner implements ByteProcessor {
       } else if (state == STOPPED) {
         return to;
       } else {
-        int stoppedAt = buf.forEachByte(i, to - i, this); // no bounds check per byte
+        int stoppedAt = walk(buf, i, to);
         i = stoppedAt < 0 ? to : stoppedAt + 1;
       }
     }
     return i;
   }
 
+  /**
+   * Feeds {@code buf[from, to)} to {@link #process} until it returns false; the index of that byte,
+   * or -1. The bytes are copied in slices into a per-thread array and walked here rather than with
+   * {@code ByteBuf.forEachByte}, whose call to the processor is megamorphic (Netty's decoders pass
+   * theirs to the same loop); runs of ordinary field-value bytes are taken in one step
+   * ({@link HeadLines#valueRun}). See docs/architecture.md for the measurement.
+   */
+  private int walk(ByteBuf buf, int from, int to) {
+    byte[] slice = SLICE.get();
+    for (int start = from; start < to; start += slice.length) {
+      int length = Math.min(slice.length, to - start);
+      buf.getBytes(start, slice, 0, length);
+      int k = 0;
+      while (k < length) {
+        if (state == HEADER_LINE || state == TRAILER_LINE) {
+          k += head.valueRun(slice, k, length);
+          if (k == length) {
+            break;
+          }
+        }
+        if (!process(slice[k])) {
+          return start + k;
+        }
+        k++;
+      }
+    }
+    return -1;
+  }
+
   /** One byte outside a body; false stops the walk at an event or where a body to skip starts. */
-  @Override
-  public boolean process(byte b) {
+  private boolean process(byte b) {
     switch (state) {
       case START -> start(b);
       case REQUEST_LINE -> requestLine(head.requestLineByte(b));

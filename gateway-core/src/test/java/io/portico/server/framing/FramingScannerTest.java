@@ -76,4 +76,32 @@ class FramingScannerTest {
     }
     assertThat(events(many.append("\r\n").toString(), 64)).contains("violation too_many_headers");
   }
+
+  @Test
+  void headsLongerThanTheScannersSliceGiveEventsAndViolationsAtTheRightByte() {
+    // the scanner walks its input in 2 KiB slices: events and refusals past a slice's end must
+    // still land on the byte that caused them
+    FramingScanner scanner = new FramingScanner(1024, 16_384, 20);
+    String longHead = "GET / HTTP/1.1\r\nAuthorization: Bearer " + "t".repeat(3000) + "\r\n\r\n";
+    String next = "GET /next HTTP/1.1\r\nHost: x\r\n\r\n";
+    ByteBuf both = Unpooled.copiedBuffer(longHead + next, StandardCharsets.US_ASCII);
+
+    int end = scanner.scan(both, 0, both.writerIndex());
+    assertThat(scanner.event()).isEqualTo(FramingScanner.HEAD_START);
+    end = scanner.scan(both, end, both.writerIndex());
+    assertThat(scanner.event()).isEqualTo(FramingScanner.MESSAGE_END);
+    assertThat(end).isEqualTo(longHead.length());
+    assertThat(events(longHead + next, 4096)).containsExactly("start", "end", "start", "end");
+
+    String bareLf = "GET / HTTP/1.1\r\nX: " + "v".repeat(3000) + "\nY: z\r\n\r\n";
+    assertThat(events(bareLf, bareLf.length())).containsExactly("start", "violation bad_request");
+    assertThat(events(bareLf, 700)).containsExactly("start", "violation bad_request");
+    String nul = "GET / HTTP/1.1\r\nX: " + "v".repeat(3000) + "\0w\r\n\r\n";
+    assertThat(events(nul, 333)).containsExactly("start", "violation bad_request");
+    // the limit counts the field lines' bytes without their CR LF: "X: " and the value
+    assertThat(events("GET / HTTP/1.1\r\nX: " + "v".repeat(4094) + "\r\n\r\n", 4096))
+        .containsExactly("start", "violation headers_too_large");
+    assertThat(events("GET / HTTP/1.1\r\nX: " + "v".repeat(4093) + "\r\n\r\n", 4096))
+        .containsExactly("start", "end");
+  }
 }
