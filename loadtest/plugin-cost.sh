@@ -45,24 +45,8 @@ http { access_log off; client_body_temp_path $work; proxy_temp_path $work; fastc
   server { listen 127.0.0.1:$backend; location / { return 200 'ok'; } } }
 NGX
 
-# An RSA key, its JWKS (a file jwt-auth reads) and one RS256 token valid for a day.
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/jwt.key" 2>/dev/null
-token=$(python3 - "$work" <<'PY'
-import base64, json, subprocess, sys, time
-work = sys.argv[1]
-b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-modulus = subprocess.run(["openssl", "rsa", "-in", f"{work}/jwt.key", "-noout", "-modulus"],
-                         capture_output=True, text=True, check=True).stdout.strip().split("=", 1)[1]
-open(f"{work}/jwks.json", "w").write(json.dumps({"keys": [{"kty": "RSA", "kid": "k", "alg": "RS256",
-    "use": "sig", "n": b64(bytes.fromhex(modulus)), "e": "AQAB"}]}))
-header = b64(json.dumps({"alg": "RS256", "typ": "JWT", "kid": "k"}).encode())
-claims = b64(json.dumps({"iss": "https://id.loadtest", "sub": "loadtest", "aud": "users",
-                         "exp": int(time.time()) + 86400}).encode())
-signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", f"{work}/jwt.key"],
-                           input=f"{header}.{claims}".encode(), capture_output=True, check=True).stdout
-print(f"{header}.{claims}.{b64(signature)}")
-PY
-)
+# An RSA key, its JWKS (a static file jwt-auth reads) and one RS256 token valid for a day.
+token=$(python3 "$root/loadtest/wrk/jwt-token.py" "$work")
 
 jwt="jwt-auth: { issuer: https://id.loadtest, audiences: [users], jwks-file: $work/jwks.json }"
 rl="rate-limit: { limits: [{ capacity: 1000000000, per: 1s }] }"

@@ -84,24 +84,7 @@ nginx_conf proxy "upstream b { server 127.0.0.1:$backend; keepalive 64; }
   server { listen 127.0.0.1:$nginx_port; location / { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
 
 # An RSA key, its JWKS (a static file jwt-auth reads) and one RS256 token valid for a day.
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/jwt.key" 2>/dev/null
-token=$(python3 - "$work" <<'PY'
-import base64, json, subprocess, sys, time
-work = sys.argv[1]
-b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-modulus = subprocess.run(["openssl", "rsa", "-in", f"{work}/jwt.key", "-noout", "-modulus"],
-                         capture_output=True, text=True, check=True).stdout.strip().split("=", 1)[1]
-jwks = {"keys": [{"kty": "RSA", "kid": "loadtest", "alg": "RS256", "use": "sig",
-                  "n": b64(bytes.fromhex(modulus)), "e": "AQAB"}]}
-open(f"{work}/jwks.json", "w").write(json.dumps(jwks))
-header = b64(json.dumps({"alg": "RS256", "typ": "JWT", "kid": "loadtest"}).encode())
-claims = b64(json.dumps({"iss": "https://id.loadtest", "sub": "loadtest", "aud": "users",
-                         "exp": int(time.time()) + 86400}).encode())
-signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", f"{work}/jwt.key"],
-                           input=f"{header}.{claims}".encode(), capture_output=True, check=True).stdout
-print(f"{header}.{claims}.{b64(signature)}")
-PY
-)
+token=$(python3 "$root/loadtest/wrk/jwt-token.py" "$work")
 
 portico_conf() { # name port admin-port plugins-block
   local instances=""; [ -n "${INSTANCES:-}" ] && instances=", instances: $INSTANCES"
