@@ -3,7 +3,10 @@ package io.portico.server;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,41 +35,73 @@ public final class EventLoopTransport {
   }
 
   static Vertx vertx(VertxOptions options, UnaryOperator<String> settings) {
-    Transport transport = choose(settings);
-    log.info("event loops on the {} transport", transport.name());
-    return Vertx.builder().with(options).withTransport(transport).build();
+    return vertx(options, candidates(settings),
+        (opts, transport) -> Vertx.builder().with(opts).withTransport(transport).build());
   }
 
-  /** @throws IllegalStateException when the setting is unknown or names a transport not available here */
-  static Transport choose(UnaryOperator<String> settings) {
-    String setting = settings.apply(PROPERTY);
-    String source = "-D" + PROPERTY;
-    if (setting == null || setting.isBlank()) {
-      setting = settings.apply(ENV);
-      source = ENV;
+  /**
+   * Starts on the first candidate that starts. io_uring can pass Netty's availability probe and
+   * still fail to set up the loops' own, larger rings (a locked-memory limit on older kernels):
+   * with {@code auto} the gateway then runs on the next transport instead of not at all.
+   */
+  static Vertx vertx(VertxOptions options, List<Transport> candidates, BiFunction<VertxOptions, Transport, Vertx> build) {
+    RuntimeException failure = null;
+    for (Transport transport : candidates) {
+      try {
+        Vertx vertx = build.apply(options, transport);
+        log.info("event loops on the {} transport", transport.name());
+        return vertx;
+      } catch (RuntimeException | LinkageError e) {
+        log.warn("event loops could not start on the {} transport: {}", transport.name(), e.toString());
+        RuntimeException wrapped = new IllegalStateException("event loops could not start on " + transport.name(), e);
+        if (failure != null) {
+          wrapped.addSuppressed(failure);
+        }
+        failure = wrapped;
+      }
     }
+    throw failure;
+  }
+
+  /** The first transport {@link #vertx} tries. */
+  static Transport choose(UnaryOperator<String> settings) {
+    return candidates(settings).get(0);
+  }
+
+  /**
+   * What the setting asks for: the transport it names, or for {@code auto} those available here,
+   * best first, NIO last.
+   *
+   * @throws IllegalStateException when the setting is unknown or names a transport not available here
+   */
+  static List<Transport> candidates(UnaryOperator<String> settings) {
+    String property = settings.apply(PROPERTY);
+    boolean fromProperty = property != null && !property.isBlank();
+    String setting = fromProperty ? property : settings.apply(ENV);
     String name = setting == null || setting.isBlank() ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
     if (name.equals("auto")) {
+      List<Transport> all = new ArrayList<>();
       for (Transport candidate : new Transport[] {Transport.IO_URING, Transport.EPOLL, Transport.KQUEUE}) {
         if (available(candidate)) {
-          return candidate;
+          all.add(candidate);
         }
       }
-      return Transport.NIO;
+      all.add(Transport.NIO);
+      return List.copyOf(all);
     }
+    String source = (fromProperty ? "-D" + PROPERTY : ENV) + "=" + setting;
     // a constant is null when the transport's classes are not on the class path
     Transport named = switch (name) {
       case "io_uring", "io-uring", "iouring" -> Transport.IO_URING;
       case "epoll" -> Transport.EPOLL;
       case "kqueue" -> Transport.KQUEUE;
       case "nio" -> Transport.NIO;
-      default -> throw new IllegalStateException(source + "=" + setting
-          + ": unknown transport (use auto, io_uring, epoll, kqueue or nio)");
+      default -> throw new IllegalStateException(source + ": unknown transport (use auto, io_uring, epoll, kqueue or nio)");
     };
     if (!available(named)) {
-      throw new IllegalStateException(source + "=" + setting + ": not available here: " + reason(named));
+      throw new IllegalStateException(source + ": not available here: " + reason(named));
     }
-    return named;
+    return List.of(named);
   }
 
   private static boolean available(Transport transport) {

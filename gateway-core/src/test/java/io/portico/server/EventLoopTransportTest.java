@@ -23,6 +23,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.transport.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,6 +91,36 @@ class EventLoopTransportTest {
     assertThatThrownBy(() -> EventLoopTransport.choose(settings(Map.of(EventLoopTransport.PROPERTY, "kqueue"))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("-Dportico.transport=kqueue: not available here: ");
+  }
+
+  @Test
+  void autoTriesEveryAvailableTransportBestFirstAndNioLast() {
+    List<Transport> candidates = EventLoopTransport.candidates(settings(Map.of()));
+
+    assertThat(candidates.get(0)).isSameAs(EventLoopTransport.choose(settings(Map.of())));
+    assertThat(candidates.get(candidates.size() - 1)).isSameAs(Transport.NIO);
+    assertThat(candidates).allMatch(EventLoopTransportTest::available);
+    assertThat(EventLoopTransport.candidates(settings(Map.of(EventLoopTransport.ENV, "nio")))).containsExactly(Transport.NIO);
+  }
+
+  @Test
+  void aTransportWhoseLoopsFailToStartGivesWayToTheNext() {
+    List<Transport> tried = new ArrayList<>();
+    vertx = EventLoopTransport.vertx(new VertxOptions().setEventLoopPoolSize(1), List.of(Transport.EPOLL, Transport.NIO),
+        (options, transport) -> {
+          tried.add(transport);
+          if (transport == Transport.EPOLL) {
+            throw new IllegalStateException("failed to create a ring"); // as a refused io_uring_setup would
+          }
+          return Vertx.builder().with(options).withTransport(transport).build();
+        });
+
+    assertThat(tried).containsExactly(Transport.EPOLL, Transport.NIO);
+    assertThat(vertx.isNativeTransportEnabled()).isFalse();
+    assertThatThrownBy(() -> EventLoopTransport.vertx(new VertxOptions(), List.of(Transport.NIO), (options, transport) -> {
+      throw new IllegalStateException("no loops");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("event loops could not start on nio")
+        .hasRootCauseMessage("no loops");
   }
 
   /** A gateway and its backends on one io_uring Vert.x with one event loop. */

@@ -4,6 +4,7 @@ import static io.portico.plugins.etcd.EtcdConfigFollower.bytes;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -12,8 +13,13 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.portico.spi.ConfigStore;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Conditional writes of config entries: one etcd transaction that puts or deletes the key only if
@@ -21,7 +27,10 @@ import java.util.concurrent.TimeUnit;
  * exist), so two admins editing the same route cannot overwrite each other unnoticed.
  */
 final class EtcdConfigWriter {
-  private static final long TIMEOUT_SECONDS = 5;
+  /** Tries of one write, each with its own deadline: together under the admin API's 10 s. */
+  static final int ATTEMPTS = 3;
+  private static final long ATTEMPT_MILLIS = 2_000;
+  private static final long PAUSE_MILLIS = 100;
 
   private final Client client;
   private final EtcdKeys keys;
@@ -34,39 +43,75 @@ final class EtcdConfigWriter {
   CompletableFuture<ConfigStore.Write> put(ConfigStore.Kind kind, String name, String json, long expectedModRevision) {
     String key = keys.key(kind, name);
     ByteSequence k = bytes(key);
-    Op write = Op.put(k, bytes(json), PutOption.DEFAULT);
-    return commit(key, k, write, expectedModRevision);
+    ByteSequence value = bytes(json);
+    return attempt(new Change(key, k, Op.put(k, value, PutOption.DEFAULT), value, expectedModRevision), 1);
   }
 
   CompletableFuture<ConfigStore.Write> delete(ConfigStore.Kind kind, String name, long expectedModRevision) {
     String key = keys.key(kind, name);
     ByteSequence k = bytes(key);
-    Op write = Op.delete(k, DeleteOption.DEFAULT);
-    return commit(key, k, write, expectedModRevision);
+    return attempt(new Change(key, k, Op.delete(k, DeleteOption.DEFAULT), null, expectedModRevision), 1);
   }
 
-  private CompletableFuture<ConfigStore.Write> commit(String key, ByteSequence k, Op write, long expected) {
-    Cmp condition = expected == 0
-        ? new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0))
-        : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(Math.max(expected, 0)));
+  /** One write: its key, the operation, the value it puts (null: a delete) and the revision it expects. */
+  record Change(String key, ByteSequence k, Op write, ByteSequence value, long expected) {
+  }
+
+  /**
+   * Sends the transaction; a try that fails for the store's sake (not a changed entry) goes again
+   * after a short pause, up to {@value #ATTEMPTS} tries. The client spreads calls over the members,
+   * and one cut off from the others (a partition, its leader lost) holds a write until the try's
+   * deadline: the next try reaches a member that has a leader. A try after the first may find its
+   * own earlier write applied (the answer was lost); {@link #outcome} counts that as success.
+   */
+  CompletableFuture<ConfigStore.Write> attempt(Change change, int attempt) {
+    Cmp condition = change.expected() == 0
+        ? new Cmp(change.k(), Cmp.Op.EQUAL, CmpTarget.version(0))
+        : new Cmp(change.k(), Cmp.Op.EQUAL, CmpTarget.modRevision(Math.max(change.expected(), 0)));
     var txn = client.getKVClient().txn();
-    if (expected >= 0) {
+    if (change.expected() >= 0) {
       txn = txn.If(condition);
     }
-    return txn.Then(Op.get(k, GetOption.DEFAULT), write).Else(Op.get(k, GetOption.DEFAULT)).commit()
-        .orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .thenApply(response -> outcome(key, expected, response));
+    return txn.Then(Op.get(change.k(), GetOption.DEFAULT), change.write()).Else(Op.get(change.k(), GetOption.DEFAULT))
+        .commit()
+        .orTimeout(ATTEMPT_MILLIS, TimeUnit.MILLISECONDS)
+        .handle((response, failure) -> {
+          if (failure == null) {
+            return CompletableFuture.completedFuture(outcome(change, attempt, response));
+          }
+          if (attempt >= ATTEMPTS) {
+            return CompletableFuture.<ConfigStore.Write>failedFuture(storeFailure(change.key(), attempt, failure));
+          }
+          Executor later = CompletableFuture.delayedExecutor(PAUSE_MILLIS * attempt, TimeUnit.MILLISECONDS);
+          return CompletableFuture.supplyAsync(() -> null, later).thenCompose(x -> attempt(change, attempt + 1));
+        })
+        .thenCompose(Function.identity());
   }
 
-  private static ConfigStore.Write outcome(String key, long expected, TxnResponse response) {
+  private static ConfigStore.Write outcome(Change change, int attempt, TxnResponse response) {
+    List<KeyValue> now = response.getGetResponses().isEmpty() ? List.of() : response.getGetResponses().get(0).getKvs();
     if (!response.isSucceeded()) {
-      var now = response.getGetResponses().isEmpty() || response.getGetResponses().get(0).getKvs().isEmpty()
-          ? "is absent" : "is at revision " + response.getGetResponses().get(0).getKvs().get(0).getModRevision();
-      String expectation = expected == 0 ? "absent" : "at revision " + expected;
-      throw new ConfigStore.StaleWriteException(key + " changed meanwhile: this gateway checked it " + expectation
-          + ", it now " + now + "; read it again and retry");
+      if (attempt > 1 && alreadyApplied(change, now)) {
+        long revision = now.isEmpty() ? response.getHeader().getRevision() : now.get(0).getModRevision();
+        return new ConfigStore.Write(change.key(), revision, change.expected() != 0);
+      }
+      String state = now.isEmpty() ? "is absent" : "is at revision " + now.get(0).getModRevision();
+      String expectation = change.expected() == 0 ? "absent" : "at revision " + change.expected();
+      throw new ConfigStore.StaleWriteException(change.key() + " changed meanwhile: this gateway checked it "
+          + expectation + ", it now " + state + "; read it again and retry");
     }
-    boolean existed = !response.getGetResponses().get(0).getKvs().isEmpty();
-    return new ConfigStore.Write(key, response.getHeader().getRevision(), existed);
+    return new ConfigStore.Write(change.key(), response.getHeader().getRevision(), !now.isEmpty());
+  }
+
+  /** Whether the entry is already what the change makes it: this change's earlier try went through. */
+  private static boolean alreadyApplied(Change change, List<KeyValue> now) {
+    return change.value() == null ? now.isEmpty() : !now.isEmpty() && now.get(0).getValue().equals(change.value());
+  }
+
+  private static RuntimeException storeFailure(String key, int attempts, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    String why = cause instanceof TimeoutException ? "no answer within " + ATTEMPT_MILLIS + " ms"
+        : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    return new IllegalStateException("writing " + key + " failed " + attempts + " times, last: " + why, cause);
   }
 }
