@@ -63,6 +63,9 @@ final class EtcdProcess implements AutoCloseable {
   public void close() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(20, TimeUnit.SECONDS);
+    if (!Files.exists(dataDir)) {
+      return; // closed before
+    }
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
     } catch (IOException e) {
