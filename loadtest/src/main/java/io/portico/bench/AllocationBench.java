@@ -80,19 +80,7 @@ public final class AllocationBench {
         routes:
           - { name: all, match: { path-prefix: / }, upstream: backend }
         """.formatted(backend);
-    String chain = """
-        listen: { host: 127.0.0.1, port: 0, instances: 1 }
-        upstreams:
-          - { name: backend, endpoints: [127.0.0.1:%d] }
-        routes:
-          - name: all
-            match: { path-prefix: / }
-            upstream: backend
-            plugins:
-              jwt-auth: { issuer: https://id.example.com, audiences: [users], keys: ['%s'] }
-              rate-limit: { limits: [{ capacity: 100000000, per: 1s }] }
-              circuit-breaker: { failures: 5, window: 10s, reset: 5s }
-        """.formatted(backend, key.toPublicJWK().toJSONString());
+    String chain = subset("jwt-auth,rate-limit,circuit-breaker,metrics", backend, key, token)[1];
 
     List<String[]> targets = new ArrayList<>(List.of(new String[] {"plain", plain, null}, new String[] {"full-chain", chain, token}));
     if (!only.isEmpty() && !only.equals("plain") && !only.equals("full-chain")) {

@@ -44,17 +44,20 @@ final class EtcdConfigWriter {
     String key = keys.key(kind, name);
     ByteSequence k = bytes(key);
     ByteSequence value = bytes(json);
-    return attempt(new Change(key, k, Op.put(k, value, PutOption.DEFAULT), value, expectedModRevision), 1);
+    return attempt(new Change(key, Op.put(k, value, PutOption.DEFAULT), value, expectedModRevision), 1);
   }
 
   CompletableFuture<ConfigStore.Write> delete(ConfigStore.Kind kind, String name, long expectedModRevision) {
     String key = keys.key(kind, name);
     ByteSequence k = bytes(key);
-    return attempt(new Change(key, k, Op.delete(k, DeleteOption.DEFAULT), null, expectedModRevision), 1);
+    return attempt(new Change(key, Op.delete(k, DeleteOption.DEFAULT), null, expectedModRevision), 1);
   }
 
   /** One write: its key, the operation, the value it puts (null: a delete) and the revision it expects. */
-  record Change(String key, ByteSequence k, Op write, ByteSequence value, long expected) {
+  record Change(String key, Op write, ByteSequence value, long expected) {
+    ByteSequence k() {
+      return bytes(key);
+    }
   }
 
   /**
@@ -65,14 +68,15 @@ final class EtcdConfigWriter {
    * own earlier write applied (the answer was lost); {@link #outcome} counts that as success.
    */
   CompletableFuture<ConfigStore.Write> attempt(Change change, int attempt) {
+    ByteSequence k = change.k();
     Cmp condition = change.expected() == 0
-        ? new Cmp(change.k(), Cmp.Op.EQUAL, CmpTarget.version(0))
-        : new Cmp(change.k(), Cmp.Op.EQUAL, CmpTarget.modRevision(Math.max(change.expected(), 0)));
+        ? new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0))
+        : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(Math.max(change.expected(), 0)));
     var txn = client.getKVClient().txn();
     if (change.expected() >= 0) {
       txn = txn.If(condition);
     }
-    return txn.Then(Op.get(change.k(), GetOption.DEFAULT), change.write()).Else(Op.get(change.k(), GetOption.DEFAULT))
+    return txn.Then(Op.get(k, GetOption.DEFAULT), change.write()).Else(Op.get(k, GetOption.DEFAULT))
         .commit()
         .orTimeout(ATTEMPT_MILLIS, TimeUnit.MILLISECONDS)
         .handle((response, failure) -> {

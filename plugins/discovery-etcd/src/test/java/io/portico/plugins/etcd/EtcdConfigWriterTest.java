@@ -40,7 +40,7 @@ class EtcdConfigWriterTest {
   static EtcdConfigWriter.Change put(String key, String json, long expected) {
     ByteSequence k = EtcdConfigFollower.bytes(key);
     ByteSequence value = EtcdConfigFollower.bytes(json);
-    return new EtcdConfigWriter.Change(key, k, Op.put(k, value, PutOption.DEFAULT), value, expected);
+    return new EtcdConfigWriter.Change(key, Op.put(k, value, PutOption.DEFAULT), value, expected);
   }
 
   @Test
