@@ -14,6 +14,7 @@
 #                 defaults ("try"; TRY_CHAIN=1 gives it the full chain), to compare an option in one run
 #   CHAIN=0       leaves out the full-chain targets
 #   INSTANCES=n   Portico's event loops (`listen.instances`; default: the gateway's, one per core)
+#   WARM_SECS=n   warm-up per target before the rounds (default 15; see below)
 #   OUT=dir       where results.csv, percentiles.dat and latency.png go (default loadtest/out)
 #   JAVA_OPTS     passed to the launcher as a user would (it replaces the launcher's JVM defaults)
 #
@@ -27,7 +28,10 @@ set -euo pipefail
 rounds=${1:-3}
 secs=${2:-10}
 conns=${3:-50}
-warm_secs=${WARM_SECS:-5}
+# Warm-up: under this load the JIT compilers of a fresh gateway spent 2.9-3.7 s and then 2.0-2.5 s
+# of CPU in the first two 5-second windows, 0.1-0.4 s in each window after that; a 5-second
+# warm-up left round 1 sharing the two cores with the compiler. 15 s lets it settle.
+warm_secs=${WARM_SECS:-15}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$root/gateway-dist/target/portico.jar"
 launcher="$root/gateway-dist/portico"

@@ -63,7 +63,7 @@ final class Mirroring {
     String query = exchange.query();
     RequestMirror.Copy copy = mirror.newCopy(loop, exchange.context, exchange.loop.deadlines, exchange.requestId(),
         exchange.method(), query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query,
-        exchange.request.authority(), headers, exchange.loop.clients.pool(endpoint, mirror.upstream().settings()));
+        exchange.authorityText(), headers, exchange.loop.clients.pool(endpoint, mirror.upstream().settings()));
     if (reader == null || !reader.started()) {
       exchange.context.runOnContext(v -> copy.send(RequestBody.NONE));
     } else {

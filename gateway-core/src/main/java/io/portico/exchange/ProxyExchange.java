@@ -48,6 +48,7 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   private String query;
   private String clientIp;
   private String peerIp;
+  private String authorityText;
   private MultiMap upstreamHeaders;
   private MultiMap additionalResponseHeaders;
   private Attributes attributes;
@@ -168,6 +169,15 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
     return clientIp;
   }
 
+  /** The {@code host[:port]} the client asked for, as text (made once), or {@code null}. */
+  String authorityText() {
+    if (authorityText == null) {
+      HostAndPort authority = request.authority();
+      authorityText = authority == null ? null : authority.toString();
+    }
+    return authorityText;
+  }
+
   String peerIp() {
     if (peerIp == null) {
       peerIp = loop.peers.ip(request.remoteAddress());
@@ -199,9 +209,8 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
 
   private void filterHeadersInto(MultiMap target) {
     HeaderPolicy.copyRequestHeaders(request.headers(), target, trustedPeer);
-    HostAndPort authority = request.authority();
     HeaderPolicy.setForwarding(request.headers(), target, trustedPeer, peerIp(),
-        request.isSSL() ? "https" : "http", authority == null ? null : authority.toString(), requestId);
+        request.isSSL() ? "https" : "http", authorityText(), requestId);
   }
 
   @Override

@@ -22,6 +22,8 @@ import io.portico.upstream.UpstreamAttempt;
 import io.portico.upstream.UpstreamHeaders;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 
 /**
  * The upstream call of one exchange, as handed to the interceptors: lets its {@link BodyPlan}
@@ -41,6 +43,7 @@ final class UpstreamCall {
   private Tries tries;
   private boolean retrying;
   private HedgedTry hedged;
+  private Promise<UpstreamResponse> outcome;
 
   UpstreamCall(ProxyExchange exchange, Runnable onBodyTooLarge) {
     this.exchange = exchange;
@@ -83,7 +86,11 @@ final class UpstreamCall {
     if (exchange.route.hedge() != null) {
       exchange.route.hedge().requestStarted(loop);
     }
-    return next().andThen(ar -> policy.exchangeEnded(loop));
+    // One promise for the whole call and one listener per try: the tries of the common case
+    // (no limit, no hedge) allocate no futures of their own on the way to the answer.
+    outcome = Promise.promise();
+    next();
+    return outcome.future();
   }
 
   private UpstreamFailure noEndpoint() {
@@ -92,22 +99,24 @@ final class UpstreamCall {
   }
 
   /** The next try, once the upstream's adaptive concurrency limit, if any, has room for it. */
-  private Future<UpstreamResponse> next() {
+  private void next() {
     ConcurrencyLimit limit = upstream.concurrency();
     if (limit == null) {
-      return tryOnce(null);
+      tryOnce(null);
+      return;
     }
     int loop = exchange.loop.index;
-    return limit.acquire(loop, exchange.loop.deadlines).transform(permit -> {
+    limit.acquire(loop, exchange.loop.deadlines).onComplete(permit -> {
       if (permit.failed()) {
         endRetry(loop);
-        return Future.failedFuture(permit.cause());
+        end(permit.cause(), null);
+      } else {
+        guarded(() -> tryOnce(permit.result()));
       }
-      return tryOnce(permit.result());
     });
   }
 
-  private Future<UpstreamResponse> tryOnce(ConcurrencyPermit permit) {
+  private void tryOnce(ConcurrencyPermit permit) {
     int loop = exchange.loop.index;
     EndpointSet set = upstream.current();
     Endpoint endpoint = set == null ? null : tries.tried() == null ? set.pick(loop, exchange) : set.pickOther(loop, exchange, tries.tried());
@@ -116,38 +125,67 @@ final class UpstreamCall {
         permit.release(Future.failedFuture(noEndpoint()));
       }
       endRetry(loop);
-      return Future.failedFuture(noEndpoint());
+      end(noEndpoint(), null);
+      return;
     }
     long timeout = tries.nextTimeout();
-    Future<Launched> tried;
     HedgePolicy hedge = exchange.route.hedge();
     if (hedge != null && tries.tried() == null && HedgePolicy.hedgeable(exchange.method()) && body.replayable()) {
       hedged = new HedgedTry(hedge, policy, set, exchange, e -> launch(set, e, timeout));
-      tried = hedged.start(endpoint);
-    } else {
-      Launched launched = launch(set, endpoint, timeout);
-      tried = Future.succeededFuture(launched);
-    }
-    return tried.compose(launched -> {
-      attempt = launched.attempt(); // the answer relayed is the winner's
-      return launched.outcome();
-    }).transform(ar -> {
-      if (permit != null) {
-        permit.release(ar);
-      }
-      UpstreamFailure failure = ar.failed() && ar.cause() instanceof UpstreamFailure f ? f : null;
-      endRetry(loop);
-      if (shouldRetry(ar, failure) && policy.takeRetry(loop)) {
-        if (ar.succeeded()) {
-          attempt.response().discard(); // an answer we retry on: never relayed, its connection closed
+      hedged.start(endpoint).onComplete(won -> {
+        if (won.failed()) {
+          guarded(() -> tried(won.cause(), null, permit, endpoint));
+          return;
         }
-        tries.failed(endpoint);
-        retrying = true;
-        exchange.trace.retried();
-        return next();
+        attempt = won.result().attempt(); // the answer relayed is the winner's
+        won.result().outcome().onComplete(ar -> guarded(() -> tried(ar.cause(), ar.result(), permit, endpoint)));
+      });
+    } else {
+      attempt = start(set, endpoint, timeout, ar -> guarded(() -> tried(ar.cause(), ar.result(), permit, endpoint)));
+    }
+  }
+
+  /** What came of one try: the call ends with it, or another try starts. */
+  private void tried(Throwable cause, UpstreamResponse answer, ConcurrencyPermit permit, Endpoint endpoint) {
+    boolean failed = cause != null;
+    if (permit != null) {
+      permit.release(failed ? Future.failedFuture(cause) : Future.succeededFuture(answer));
+    }
+    int loop = exchange.loop.index;
+    UpstreamFailure failure = cause instanceof UpstreamFailure f ? f : null;
+    endRetry(loop);
+    if (shouldRetry(cause, answer, failure) && policy.takeRetry(loop)) {
+      if (!failed) {
+        attempt.response().discard(); // an answer we retry on: never relayed, its connection closed
       }
-      return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
-    });
+      tries.failed(endpoint);
+      retrying = true;
+      exchange.trace.retried();
+      next();
+      return;
+    }
+    end(cause, answer);
+  }
+
+  /** Runs one step of the call; a step that throws ends the call with that failure instead of leaving it open. */
+  private void guarded(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      end(e, null);
+    }
+  }
+
+  private void end(Throwable cause, UpstreamResponse answer) {
+    if (outcome.future().isComplete()) {
+      return;
+    }
+    policy.exchangeEnded(exchange.loop.index);
+    if (cause != null) {
+      outcome.fail(cause);
+    } else {
+      outcome.complete(answer);
+    }
   }
 
   private void endRetry(int loop) {
@@ -169,14 +207,14 @@ final class UpstreamCall {
     }
   }
 
-  private boolean shouldRetry(AsyncResult<UpstreamResponse> outcome, UpstreamFailure failure) {
+  private boolean shouldRetry(Throwable cause, UpstreamResponse answer, UpstreamFailure failure) {
     if (!tries.anotherAllowed(retryable(exchange, policy), body.replayable())) {
       return false;
     }
-    if (outcome.failed()) {
+    if (cause != null) {
       return failure != null && policy.retriesOn(failure.kind());
     }
-    if (!(outcome.result() instanceof ProxiedResponse response) || response != obtained()) {
+    if (!(answer instanceof ProxiedResponse response) || response != obtained()) {
       return false;
     }
     // a trailers-only gRPC answer carries its status in the head; a normal one streams its body first
@@ -195,8 +233,24 @@ final class UpstreamCall {
   /** A try started: its attempt and what came of it (the balancer and health already told). */
   record Launched(UpstreamAttempt attempt, Future<UpstreamResponse> outcome) {}
 
-  /** Starts one try to {@code endpoint}, telling the balancer and the endpoint's health what comes of it. */
+  /** Starts one try to {@code endpoint} for a hedged race: its attempt and a future of what came of it. */
   private Launched launch(EndpointSet set, Endpoint endpoint, long timeoutMillis) {
+    Promise<UpstreamResponse> outcome = Promise.promise();
+    UpstreamAttempt started = start(set, endpoint, timeoutMillis, ar -> {
+      if (ar.succeeded()) {
+        outcome.complete(ar.result());
+      } else {
+        outcome.fail(ar.cause());
+      }
+    });
+    return new Launched(started, outcome.future());
+  }
+
+  /**
+   * Starts one try to {@code endpoint}; when it ends, tells the balancer and the endpoint's health
+   * what came of it, then {@code then}.
+   */
+  private UpstreamAttempt start(EndpointSet set, Endpoint endpoint, long timeoutMillis, Handler<AsyncResult<UpstreamResponse>> then) {
     int loop = exchange.loop.index;
     EndpointState state = set.state(endpoint);
     Balancer balancer = set.balancer(loop);
@@ -212,25 +266,25 @@ final class UpstreamCall {
     String query = exchange.query();
     String uri = query == null ? exchange.upstreamPath() : exchange.upstreamPath() + '?' + query;
     UpstreamHeaders headers = exchange.grpc == null ? exchange : exchange.grpc.headersFor(exchange);
-    Future<UpstreamResponse> outcome = started.send(exchange.context, exchange.method(), uri, exchange.request.authority(),
-        headers, body).andThen(ar -> {
-          if (state != null) {
-            state.tryEnded();
-          }
-          UpstreamFailure failure = ar.failed() && ar.cause() instanceof UpstreamFailure f ? f : null;
-          // a request the gateway refused to write says nothing about the endpoint
-          boolean unsent = ar.failed() && ar.cause() instanceof UnsafeHeaderException u && !u.inAnswer();
-          if (!unsent && (failure == null || failure.kind() != UpstreamFailure.Kind.CANCELLED)) {
-            long took = System.nanoTime() - tryStart;
-            balancer.finished(endpoint, took, ar.failed());
-            report(state, ar);
-            HedgePolicy hedge = exchange.route.hedge();
-            if (hedge != null && ar.succeeded()) {
-              hedge.answered(loop, took);
-            }
-          }
-        });
-    return new Launched(started, outcome);
+    started.send(exchange.context, exchange.method(), uri, exchange.authorityText(), headers, body).onComplete(ar -> {
+      if (state != null) {
+        state.tryEnded();
+      }
+      UpstreamFailure failure = ar.failed() && ar.cause() instanceof UpstreamFailure f ? f : null;
+      // a request the gateway refused to write says nothing about the endpoint
+      boolean unsent = ar.failed() && ar.cause() instanceof UnsafeHeaderException u && !u.inAnswer();
+      if (!unsent && (failure == null || failure.kind() != UpstreamFailure.Kind.CANCELLED)) {
+        long took = System.nanoTime() - tryStart;
+        balancer.finished(endpoint, took, ar.failed());
+        report(state, ar);
+        HedgePolicy hedge = exchange.route.hedge();
+        if (hedge != null && ar.succeeded()) {
+          hedge.answered(loop, took);
+        }
+      }
+      then.handle(ar);
+    });
+    return started;
   }
 
   /** The upstream's answer if one arrived, else {@code null}. */

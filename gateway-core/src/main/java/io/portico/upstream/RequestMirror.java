@@ -7,7 +7,6 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.net.HostAndPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +83,7 @@ public final class RequestMirror {
    * when the caller {@linkplain Copy#send sends} its body.
    */
   public Copy newCopy(int loop, Context context, Deadlines deadlines, String requestId, HttpMethod method, String uri,
-      HostAndPort authority, MultiMap headers, ConnectionPool pool) {
+      String authority, MultiMap headers, ConnectionPool pool) {
     LoopState state = loops[loop];
     Copy copy = new Copy(state, context, deadlines, requestId, method, uri, authority, headers, pool);
     state.inFlight++; // until the copy ends
@@ -112,14 +111,14 @@ public final class RequestMirror {
     private final String requestId;
     private final HttpMethod method;
     private final String uri;
-    private final HostAndPort authority;
+    private final String authority;
     private final MultiMap headers;
     private final ConnectionPool pool;
     private UpstreamAttempt attempt;
     private boolean over;
 
     Copy(LoopState state, Context context, Deadlines deadlines, String requestId, HttpMethod method, String uri,
-        HostAndPort authority, MultiMap headers, ConnectionPool pool) {
+        String authority, MultiMap headers, ConnectionPool pool) {
       this.state = state;
       this.context = context;
       this.deadlines = deadlines;

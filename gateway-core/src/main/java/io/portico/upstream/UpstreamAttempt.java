@@ -15,7 +15,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.net.HostAndPort;
 import java.util.ArrayDeque;
 
 /**
@@ -63,18 +62,18 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
    * Sends the request; call on {@code context}, the exchange's.
    *
    * @param uri path and query to request
-   * @param authority the host the client asked for (sent as {@code Host}), or {@code null}
+   * @param authority the {@code host[:port]} the client asked for (sent as {@code Host}), or {@code null}
    * @param headers writes the headers for the upstream, already filtered
    */
   public Future<UpstreamResponse> send(Context context, HttpMethod method, String uri,
-      HostAndPort authority, UpstreamHeaders headers, RequestBody body) {
+      String authority, UpstreamHeaders headers, RequestBody body) {
     this.context = (ContextInternal) context;
     this.method = io.netty.handler.codec.http.HttpMethod.valueOf(method.name());
     this.uri = uri;
     this.body = body;
     this.headers = HeadersMultiMap.httpHeaders(UpstreamChannelInitializer.NO_CHECK);
     headers.writeTo(this.headers);
-    this.headers.set("host", authority != null ? authority.toString() : address);
+    this.headers.set("host", authority != null ? authority : address);
     String unsafe = FieldSyntax.firstUnsafe((HeadersMultiMap) this.headers);
     if (unsafe != null) {
       // whatever set it (a client through a gap in the checks, a plugin), it is never written

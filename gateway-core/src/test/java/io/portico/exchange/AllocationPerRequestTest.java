@@ -36,7 +36,7 @@ class AllocationPerRequestTest extends SeparateLoops {
    * is printed to {@code target/surefire-reports/*AllocationPerRequestTest-output.txt}.
    * {@code loadtest/allocation.sh} measures the same way in a plain JVM and also the full chain.
    */
-  static final long RECORDED_BYTES_PER_REQUEST = 4663;
+  static final long RECORDED_BYTES_PER_REQUEST = 4184;
   static final int WARM_UP = 5000;
   static final int REQUESTS = 4000;
   static final int CONCURRENCY = 4;
