@@ -1,6 +1,7 @@
 package io.portico.upstream;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -29,6 +30,14 @@ public final class FieldSyntax {
 
   /** Whether {@code name} is a non-empty token (RFC 9110 §5.6.2). */
   public static boolean isToken(CharSequence name) {
+    // the two kinds a head holds (decoded names, names the gateway sets) each get a loop of their
+    // own: one call site per kind keeps charAt inlined instead of an interface call per character
+    if (name instanceof AsciiString ascii) {
+      return isToken(ascii);
+    }
+    if (name instanceof String text) {
+      return isToken(text);
+    }
     int length = name.length();
     if (length == 0) {
       return false;
@@ -36,6 +45,36 @@ public final class FieldSyntax {
     for (int i = 0; i < length; i++) {
       char c = name.charAt(i);
       if (c >= 128 || !TCHAR[c]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isToken(String name) {
+    int length = name.length();
+    if (length == 0) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = name.charAt(i);
+      if (c >= 128 || !TCHAR[c]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isToken(AsciiString name) {
+    int length = name.length();
+    if (length == 0) {
+      return false;
+    }
+    byte[] bytes = name.array();
+    int end = name.arrayOffset() + length;
+    for (int i = name.arrayOffset(); i < end; i++) {
+      int b = bytes[i];
+      if (b < 0 || !TCHAR[b]) {
         return false;
       }
     }
@@ -59,14 +98,44 @@ public final class FieldSyntax {
 
   /** Whether {@code value} holds a NUL, CR or LF: bytes that can end a line in some parser. */
   public static boolean hasLineBreakOrNul(CharSequence value) {
+    if (value instanceof String text) {
+      return hasLineBreakOrNul(text);
+    }
+    if (value instanceof AsciiString ascii) {
+      return hasLineBreakOrNul(ascii);
+    }
     int length = value.length();
     for (int i = 0; i < length; i++) {
-      char c = value.charAt(i);
-      if (c == '\r' || c == '\n' || c == 0) {
+      if (isLineBreakOrNul(value.charAt(i))) {
         return true;
       }
     }
     return false;
+  }
+
+  private static boolean hasLineBreakOrNul(String value) {
+    int length = value.length();
+    for (int i = 0; i < length; i++) {
+      if (isLineBreakOrNul(value.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasLineBreakOrNul(AsciiString value) {
+    byte[] bytes = value.array();
+    int end = value.arrayOffset() + value.length();
+    for (int i = value.arrayOffset(); i < end; i++) {
+      if (isLineBreakOrNul((char) (bytes[i] & 0xFF))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isLineBreakOrNul(char c) {
+    return c <= '\r' && (c == '\r' || c == '\n' || c == 0); // one comparison for nearly every byte
   }
 
   /** Whether {@code value} starts or ends with a space or a tab (RFC 9113 §8.2.1). */
