@@ -183,6 +183,17 @@ drive() { # target seconds -> wrk output with SUMMARY and PCT lines
 
 echo "warming up (JIT) for ${warm_secs} s each ..."
 for t in "${targets[@]}"; do drive "$t" "$warm_secs" >/dev/null; done
+# A JVM goes on compiling for a few seconds after its load stops: round 1's first target would
+# share the cores with the last warmed one's compiler. Wait (at most 30 s) until all targets
+# together use under 5% of a core.
+settled=""
+for i in $(seq 1 30); do
+  c0=0; for t in "${targets[@]}"; do c0=$(( c0 + $(cpu_ticks "${pid_of[$t]}") )); done
+  sleep 1
+  c1=0; for t in "${targets[@]}"; do c1=$(( c1 + $(cpu_ticks "${pid_of[$t]}") )); done
+  if [ $(( (c1 - c0) * 100 / clk_tck )) -lt 5 ]; then settled=$i; break; fi
+done
+if [ -n "$settled" ]; then echo "targets idle after $settled s"; else echo "targets still busy after 30 s"; fi
 
 pcts="50 75 90 95 99 99.9 99.99 100"
 echo "round,target,rps,p50_ms,p99_ms,max_ms,req_per_cpu_s,peak_rss_mib,errors,non2xx,$(echo $pcts | sed 's/[^ ]*/p&/g; s/ /,/g')" > "$out/results.csv"
