@@ -14,7 +14,7 @@
 #                 defaults ("try"; TRY_CHAIN=1 gives it the full chain), to compare an option in one run
 #   CHAIN=0       leaves out the full-chain targets
 #   INSTANCES=n   Portico's event loops (`listen.instances`; default: the gateway's, one per core)
-#   WARM_SECS=n   warm-up per target before the rounds (default 15; see below)
+#   WARM_SECS=n   warm-up per target before the rounds (default 30; see below)
 #   OUT=dir       where results.csv, percentiles.dat and latency.png go (default loadtest/out)
 #   JAVA_OPTS     passed to the launcher as a user would (it replaces the launcher's JVM defaults)
 #
@@ -28,10 +28,14 @@ set -euo pipefail
 rounds=${1:-3}
 secs=${2:-10}
 conns=${3:-50}
-# Warm-up: under this load the JIT compilers of a fresh gateway spent 2.9-3.7 s and then 2.0-2.5 s
-# of CPU in the first two 5-second windows, 0.1-0.4 s in each window after that; a 5-second
-# warm-up left round 1 sharing the two cores with the compiler. 15 s lets it settle.
-warm_secs=${WARM_SECS:-15}
+# Warm-up, in three wrk runs per target: under this load a fresh gateway's JIT compilers used
+# 2.9-3.7 s and then 2.0-2.5 s of CPU in the first two 5-second windows, and with the cores
+# saturated they get little of them. And the end of a run (64 connections closing, then an idle
+# event loop) takes paths the compiled code had never seen: -XX:+PrintCompilation showed 27
+# methods made not entrant there, the event loop's own runIo among them, so the next run starts
+# slower until they are compiled again (30% more CPU per request in its first 10 s). A warm-up that
+# has closed and reopened its connections twice has seen all of it.
+warm_secs=${WARM_SECS:-30}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$root/gateway-dist/target/portico.jar"
 launcher="$root/gateway-dist/portico"
@@ -181,8 +185,10 @@ drive() { # target seconds -> wrk output with SUMMARY and PCT lines
   WRK_TOKEN="${token_of[$1]:-}" wrk -t1 -c"$conns" -d"${2}s" -s "$lua" "http://127.0.0.1:${port[$1]}/"
 }
 
-echo "warming up (JIT) for ${warm_secs} s each ..."
-for t in "${targets[@]}"; do drive "$t" "$warm_secs" >/dev/null; done
+echo "warming up (JIT) for ${warm_secs} s each, in three runs ..."
+for t in "${targets[@]}"; do
+  for part in 1 2 3; do drive "$t" $(( (warm_secs + 2) / 3 )) >/dev/null; done
+done
 # A JVM goes on compiling for a few seconds after its load stops: round 1's first target would
 # share the cores with the last warmed one's compiler. Wait (at most 30 s) until all targets
 # together use under 5% of a core.
