@@ -236,13 +236,7 @@ final class UpstreamCall {
   /** Starts one try to {@code endpoint} for a hedged race: its attempt and a future of what came of it. */
   private Launched launch(EndpointSet set, Endpoint endpoint, long timeoutMillis) {
     Promise<UpstreamResponse> outcome = Promise.promise();
-    UpstreamAttempt started = start(set, endpoint, timeoutMillis, ar -> {
-      if (ar.succeeded()) {
-        outcome.complete(ar.result());
-      } else {
-        outcome.fail(ar.cause());
-      }
-    });
+    UpstreamAttempt started = start(set, endpoint, timeoutMillis, outcome::handle);
     return new Launched(started, outcome.future());
   }
 

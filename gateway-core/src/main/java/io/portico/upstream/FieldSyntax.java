@@ -31,24 +31,9 @@ public final class FieldSyntax {
   /** Whether {@code name} is a non-empty token (RFC 9110 §5.6.2). */
   public static boolean isToken(CharSequence name) {
     // the two kinds a head holds (decoded names, names the gateway sets) each get a loop of their
-    // own: one call site per kind keeps charAt inlined instead of an interface call per character
-    if (name instanceof AsciiString ascii) {
-      return isToken(ascii);
-    }
-    if (name instanceof String text) {
-      return isToken(text);
-    }
-    int length = name.length();
-    if (length == 0) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      char c = name.charAt(i);
-      if (c >= 128 || !TCHAR[c]) {
-        return false;
-      }
-    }
-    return true;
+    // own: one call site per kind keeps charAt inlined instead of an interface call per character;
+    // any other kind is rare and judged as its String
+    return name instanceof AsciiString ascii ? isToken(ascii) : isToken(name.toString());
   }
 
   private static boolean isToken(String name) {
@@ -98,19 +83,7 @@ public final class FieldSyntax {
 
   /** Whether {@code value} holds a NUL, CR or LF: bytes that can end a line in some parser. */
   public static boolean hasLineBreakOrNul(CharSequence value) {
-    if (value instanceof String text) {
-      return hasLineBreakOrNul(text);
-    }
-    if (value instanceof AsciiString ascii) {
-      return hasLineBreakOrNul(ascii);
-    }
-    int length = value.length();
-    for (int i = 0; i < length; i++) {
-      if (isLineBreakOrNul(value.charAt(i))) {
-        return true;
-      }
-    }
-    return false;
+    return value instanceof AsciiString ascii ? hasLineBreakOrNul(ascii) : hasLineBreakOrNul(value.toString());
   }
 
   private static boolean hasLineBreakOrNul(String value) {
