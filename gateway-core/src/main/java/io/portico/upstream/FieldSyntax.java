@@ -2,6 +2,9 @@ package io.portico.upstream;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -12,6 +15,12 @@ import java.util.Map;
  */
 public final class FieldSyntax {
   private static final boolean[] TCHAR = new boolean[128];
+  /** Eight bytes of an array as one long, for {@link #firstLineBreakOrNul}. */
+  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+  /** From this length a String value is searched with {@code indexOf}. */
+  private static final int LONG_VALUE = 64;
 
   static {
     for (char c = '0'; c <= '9'; c++) {
@@ -88,6 +97,11 @@ public final class FieldSyntax {
 
   private static boolean hasLineBreakOrNul(String value) {
     int length = value.length();
+    if (length >= LONG_VALUE) {
+      // indexOf runs as vector code: on a 700-character token three of them take half the time of
+      // one loop over its characters; on short values the loop is quicker
+      return value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf(0) >= 0;
+    }
     for (int i = 0; i < length; i++) {
       if (isLineBreakOrNul(value.charAt(i))) {
         return true;
@@ -97,14 +111,36 @@ public final class FieldSyntax {
   }
 
   private static boolean hasLineBreakOrNul(AsciiString value) {
-    byte[] bytes = value.array();
     int end = value.arrayOffset() + value.length();
-    for (int i = value.arrayOffset(); i < end; i++) {
+    return firstLineBreakOrNul(value.array(), value.arrayOffset(), end) < end;
+  }
+
+  /**
+   * The index of the first CR, LF or NUL in {@code bytes[from, to)}, or {@code to}. Header values
+   * (tokens, cookies) are most of a head's bytes and nearly never hold one, so they are taken eight
+   * at a time: a word none of whose bytes is below 0x0E cannot hold one; a word that has such a byte
+   * (a tab, say) is looked at byte by byte.
+   */
+  public static int firstLineBreakOrNul(byte[] bytes, int from, int to) {
+    int i = from;
+    while (i <= to - Long.BYTES) {
+      long word = (long) WORDS.get(bytes, i);
+      // any byte below 0x0E (bytes of 0x80 and more are masked out and borrow nothing)
+      if (((word - 0x0E * ONES) & ~word & HIGH_BITS) != 0) {
+        for (int k = i; k < i + Long.BYTES; k++) {
+          if (isLineBreakOrNul((char) (bytes[k] & 0xFF))) {
+            return k;
+          }
+        }
+      }
+      i += Long.BYTES;
+    }
+    for (; i < to; i++) {
       if (isLineBreakOrNul((char) (bytes[i] & 0xFF))) {
-        return true;
+        return i;
       }
     }
-    return false;
+    return to;
   }
 
   private static boolean isLineBreakOrNul(char c) {

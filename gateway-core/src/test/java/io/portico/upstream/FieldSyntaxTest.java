@@ -39,6 +39,20 @@ class FieldSyntaxTest {
   }
 
   @Test
+  void longValuesAreJudgedAsShortOnesAre() {
+    String token = "Bearer " + "abcdefghij".repeat(70);
+    assertThat(FieldSyntax.hasLineBreakOrNul(token)).isFalse();
+    assertThat(FieldSyntax.hasLineBreakOrNul(slice(token))).isFalse();
+    for (String bad : new String[] {"\r", "\n", "\u0000"}) {
+      for (int at : new int[] {0, 63, 64, 350, token.length() - 1}) {
+        String value = token.substring(0, at) + bad + token.substring(at + 1);
+        assertThat(FieldSyntax.hasLineBreakOrNul(value)).as("at %d", at).isTrue();
+        assertThat(FieldSyntax.hasLineBreakOrNul(slice(value))).as("at %d", at).isTrue();
+      }
+    }
+  }
+
+  @Test
   void aSliceIsJudgedByItsOwnBytesNotItsNeighbours() {
     byte[] bytes = "\r\nname\r\n".getBytes(StandardCharsets.ISO_8859_1);
     AsciiString name = new AsciiString(bytes, 2, 4, false);
@@ -54,6 +68,44 @@ class FieldSyntaxTest {
     assertThat(FieldSyntax.firstUnsafe(headers)).isEqualTo("x-note");
     headers.remove("x-note");
     assertThat(FieldSyntax.firstUnsafe(headers)).isNull();
+  }
+
+  @Test
+  void theWordScanFindsWhatAByteByByteScanFinds() {
+    // every byte value at every position of runs of up to three words, from every alignment: the
+    // tab and the bytes 0x8A / 0x8D (LF and CR with the high bit set) are the near misses
+    for (int length = 0; length <= 24; length++) {
+      for (int from = 0; from < 8; from++) {
+        for (int at = 0; at < length; at++) {
+          for (int value = 0; value < 256; value++) {
+            byte[] bytes = new byte[from + length + 8];
+            java.util.Arrays.fill(bytes, (byte) 'a');
+            bytes[from + at] = (byte) value;
+            int to = from + length;
+            assertThat(FieldSyntax.firstLineBreakOrNul(bytes, from, to))
+                .as("byte 0x%02X at %d of %d from %d", value, at, length, from)
+                .isEqualTo(byteByByte(bytes, from, to));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void theWordScanStopsAtItsEndNotAtABreakBeyondIt() {
+    byte[] bytes = "0123456789abcdef\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(FieldSyntax.firstLineBreakOrNul(bytes, 0, 16)).isEqualTo(16);
+    assertThat(FieldSyntax.firstLineBreakOrNul(bytes, 3, 17)).isEqualTo(16);
+    assertThat(FieldSyntax.firstLineBreakOrNul(bytes, 5, 5)).isEqualTo(5);
+  }
+
+  private static int byteByByte(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == '\r' || bytes[i] == '\n' || bytes[i] == 0) {
+        return i;
+      }
+    }
+    return to;
   }
 
   /** {@code text} as an AsciiString that starts part way into its array, as decoded heads do. */

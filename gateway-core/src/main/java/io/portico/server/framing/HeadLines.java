@@ -2,6 +2,7 @@ package io.portico.server.framing;
 
 import io.portico.exchange.ErrorCatalog;
 import io.portico.spi.Reply;
+import io.portico.upstream.FieldSyntax;
 
 /**
  * Reads the lines of one request head (and of a chunked body's trailer section) byte by byte and
@@ -157,7 +158,7 @@ final class HeadLines {
    * Takes the run of ordinary bytes at {@code bytes[from, to)} inside a field value that has started
    * (any byte but CR, LF and NUL), as {@link #fieldByte} would one by one, and returns how many it
    * took: 0 outside a value. Long values (tokens, cookies) are most of a head's bytes; this keeps
-   * them to one comparison each. It stops where the head would exceed its size limit, so the byte
+   * them to a comparison per eight bytes. It stops where the head would exceed its size limit, so the byte
    * that does goes through {@link #fieldByte} and is refused there.
    */
   int valueRun(byte[] bytes, int from, int to) {
@@ -165,14 +166,7 @@ final class HeadLines {
       return 0;
     }
     int end = Math.min(to, from + (maxHeaderSize - fieldBytes));
-    int i = from;
-    while (i < end) {
-      byte b = bytes[i];
-      if (b == '\r' || b == '\n' || b == 0) {
-        break;
-      }
-      i++;
-    }
+    int i = FieldSyntax.firstLineBreakOrNul(bytes, from, end);
     int taken = i - from;
     if (taken > 0) {
       int captured = Math.min(taken, CAPTURE - valueLength);

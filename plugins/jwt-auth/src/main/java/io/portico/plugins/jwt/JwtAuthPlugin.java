@@ -29,7 +29,7 @@ final class JwtAuthPlugin implements Plugin {
   private final JwtAuthConfig config;
   private final TokenVerifier verifier;
   private final List<KeySource> sources;
-  private final Cache<String, VerifiedToken> verified;
+  private final Cache<TokenKey, VerifiedToken> verified;
   private final Counter accepted;
   private final Counter refused;
   private final Counter unavailable;
@@ -48,20 +48,20 @@ final class JwtAuthPlugin implements Plugin {
     this.verified = Caffeine.newBuilder()
         .executor(Runnable::run)
         .maximumSize(config.cacheSize())
-        .expireAfter(new Expiry<String, VerifiedToken>() {
+        .expireAfter(new Expiry<TokenKey, VerifiedToken>() {
           @Override
-          public long expireAfterCreate(String key, VerifiedToken token, long now) {
+          public long expireAfterCreate(TokenKey key, VerifiedToken token, long now) {
             long millis = token.expiresAtMillis() - System.currentTimeMillis();
             return TimeUnit.MILLISECONDS.toNanos(Math.max(0, Math.min(millis, TimeUnit.DAYS.toMillis(1))));
           }
 
           @Override
-          public long expireAfterUpdate(String key, VerifiedToken token, long now, long current) {
+          public long expireAfterUpdate(TokenKey key, VerifiedToken token, long now, long current) {
             return current;
           }
 
           @Override
-          public long expireAfterRead(String key, VerifiedToken token, long now, long current) {
+          public long expireAfterRead(TokenKey key, VerifiedToken token, long now, long current) {
             return current;
           }
         })
@@ -82,19 +82,20 @@ final class JwtAuthPlugin implements Plugin {
     // otherwise the token itself. Only verified tokens are cached, and a verified token is a
     // compact JWS without spaces, so the two kinds of key cannot stand for different tokens.
     String bearer = TokenExtractor.plainBearer(exchange, config);
-    String key = bearer != null ? bearer : TokenExtractor.extract(exchange, config);
-    if (key == null) {
+    String credential = bearer != null ? bearer : TokenExtractor.extract(exchange, config);
+    if (credential == null) {
       return anonymousAllowed(exchange.path()) ? Decision.next().asFuture() : refuse(MISSING);
     }
-    int tokenLength = bearer != null ? bearer.length() - TokenExtractor.BEARER_PREFIX : key.length();
+    int tokenLength = bearer != null ? bearer.length() - TokenExtractor.BEARER_PREFIX : credential.length();
     if (tokenLength > config.maxTokenSize()) {
       return refuse(invalid(Rejection.invalid("token too large")));
     }
+    TokenKey key = new TokenKey(credential);
     VerifiedToken cached = verified.getIfPresent(key);
     if (cached != null && cached.notBeforeMillis() <= System.currentTimeMillis()) {
       return admit(exchange, cached);
     }
-    String token = bearer != null ? bearer.substring(TokenExtractor.BEARER_PREFIX) : key;
+    String token = bearer != null ? bearer.substring(TokenExtractor.BEARER_PREFIX) : credential;
     return onLoop(exchange, verifier.verify(token)).map(outcome -> {
       if (outcome instanceof VerifiedToken ok) {
         verified.put(key, ok);
