@@ -5,6 +5,7 @@ import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -75,6 +76,25 @@ final class RouteBreaker {
       made[0] = call.get();
       return made[0];
     });
+    if (made[0] != null && before == CircuitBreakerState.CLOSED) {
+      // The breaker let the call through (it makes it before execute returns). Its own future
+      // completes one event-loop task later (Vert.x hands every outcome to the breaker's context
+      // with runOnContext), which would hold each answer back until the loop's next round of tasks.
+      // A success while closed cannot change what the breaker lets through, so it goes on at once;
+      // a failure waits until the breaker has counted it, so the request after the one that opens
+      // the circuit is refused. Half-open trials keep the breaker's order too.
+      Promise<UpstreamResponse> answer = Promise.promise();
+      made[0].onComplete(outcome -> {
+        boolean failed = isFailure(outcome);
+        judgeRate(failed);
+        if (failed) {
+          guarded.onComplete(counted -> answer.handle(outcome));
+        } else {
+          answer.handle(outcome);
+        }
+      });
+      return answer.future();
+    }
     return guarded.transform(ar -> {
       if (made[0] == null) {
         return extraTrial(before, call);
