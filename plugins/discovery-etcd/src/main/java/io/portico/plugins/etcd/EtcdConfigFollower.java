@@ -35,9 +35,15 @@ import org.slf4j.LoggerFactory;
  * <p>A watch that fails (etcd unreachable) or is cancelled (its revision was compacted) is
  * dropped, and everything is read again after a backoff of 250 ms doubling to 1 s: the gateway
  * keeps its last config meanwhile and catches up from the full read. While cut off, it also makes
- * the client reconnect every 250 ms ({@link EtcdReconnect}), so a read waiting for the connection
- * goes through within moments of etcd's return instead of after gRPC's growing reconnect backoff. Each read or watch belongs to
- * a generation; callbacks of an abandoned generation are ignored.
+ * the clients reconnect every 250 ms ({@link EtcdReconnect}), so a read waiting for the connection
+ * goes through within moments of etcd's return instead of after gRPC's growing reconnect backoff.
+ * Each read or watch belongs to a generation; callbacks of an abandoned generation are ignored.
+ *
+ * <p>Reads and watches go through one member at a time ({@link EtcdMembers}). A failure other
+ * than a compaction (a watch cancelled for "no leader", a read without answer) moves them to the
+ * next member, so a member cut off from the quorum is left at the first retry instead of being
+ * asked again; and when the members' probe leaves behind the member this follower watches
+ * through, it reads again through the next one.
  */
 final class EtcdConfigFollower {
   private static final Logger log = LoggerFactory.getLogger(EtcdConfigFollower.class);
@@ -51,14 +57,17 @@ final class EtcdConfigFollower {
   private static final long MAX_RETRY_MILLIS = 1_000;
   private static final long RECONNECT_EVERY_MILLIS = 250;
 
-  private final Client client;
+  private final EtcdMembers members;
   private final EtcdKeys keys;
   private final Map<String, ConfigStore.Entry> entries = new TreeMap<>();
   private final AtomicLong fullReads = new AtomicLong();
   private final AtomicLong compactions = new AtomicLong();
   private ConfigStore.Listener listener;
   private Watch.Watcher watcher;
+  /** The member client of the current read or watch: the one to move away from when it fails. */
+  private Client client;
   private ScheduledFuture<?> reconnecting;
+  private Runnable stopListening;
   private int generation;
   private long retryMillis = 250;
   private volatile long revision;
@@ -68,8 +77,8 @@ final class EtcdConfigFollower {
   /** Runs between a full read and its watch; tests slip writes and a compaction in here. */
   volatile LongFunction<CompletableFuture<Void>> beforeWatch = revision -> CompletableFuture.completedFuture(null);
 
-  EtcdConfigFollower(Client client, EtcdKeys keys) {
-    this.client = client;
+  EtcdConfigFollower(EtcdMembers members, EtcdKeys keys) {
+    this.members = members;
     this.keys = keys;
   }
 
@@ -78,7 +87,20 @@ final class EtcdConfigFollower {
       throw new IllegalStateException("already following");
     }
     listener = target;
+    stopListening = members.onLeaving(this::memberLeft);
     read();
+  }
+
+  /** The members' probe left a member behind: if this follower's watch is on it, read again elsewhere. */
+  private void memberLeft(Client failed, String why) {
+    int watchGeneration;
+    synchronized (this) {
+      if (!watching || failed != client || closed) {
+        return;
+      }
+      watchGeneration = generation;
+    }
+    retry(watchGeneration, "etcd member left behind: " + why, false);
   }
 
   private record Read(long revision, List<KeyValue> kvs) {}
@@ -88,10 +110,10 @@ final class EtcdConfigFollower {
       return;
     }
     int readGeneration = ++generation;
+    client = members.current();
     GetOption prefix = GetOption.builder().isPrefix(true).build();
-    // one read-only transaction: the three ranges at one revision in a single request. Three
-    // separate requests spread over the members by the client's round robin, so while one member
-    // is cut off from the quorum nearly every full read had a request stuck on it and timed out
+    // one read-only transaction: the three ranges at one revision in a single request (the
+    // member clients send every request to one member, but a read must stay one revision)
     client.getKVClient().txn()
         .Then(Op.get(bytes(keys.routes()), prefix), Op.get(bytes(keys.upstreams()), prefix),
             Op.get(bytes(keys.plugins()), GetOption.DEFAULT))
@@ -103,7 +125,7 @@ final class EtcdConfigFollower {
           return new Read(txn.getHeader().getRevision(), all);
         }).orTimeout(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((read, failure) -> {
           if (failure != null) {
-            retry(readGeneration, "reading " + keys.prefix() + " failed: " + message(failure));
+            retry(readGeneration, "reading " + keys.prefix() + " failed: " + message(failure), true);
           } else {
             delivered(readGeneration, read);
           }
@@ -173,16 +195,22 @@ final class EtcdConfigFollower {
         ? "watch cancelled: revision compacted (oldest kept " + ((CompactedException) error).getCompactedRevision() + "); reading everything again"
         : "watch failed: " + message(error);
     // jetcd calls this holding its watch lock, which closing a watcher takes too: leave its thread first
-    RETRY.execute(() -> retry(watchGeneration, why));
+    RETRY.execute(() -> retry(watchGeneration, why, !compacted));
   }
 
-  /** Drops the current read or watch and reads everything again later; the last snapshot keeps serving. */
-  private void retry(int failedGeneration, String why) {
+  /**
+   * Drops the current read or watch and reads everything again later, through the next member
+   * if {@code memberFailed}; the last snapshot keeps serving.
+   */
+  private void retry(int failedGeneration, String why, boolean memberFailed) {
     long delay;
     ConfigStore.Listener target;
     synchronized (this) {
       if (failedGeneration != generation || closed) {
         return;
+      }
+      if (memberFailed) {
+        members.moveOn(client, why);
       }
       generation++;
       stopWatching();
@@ -191,7 +219,7 @@ final class EtcdConfigFollower {
       retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
       target = listener;
       if (reconnecting == null) {
-        reconnecting = RETRY.scheduleWithFixedDelay(() -> EtcdReconnect.now(client), 0, RECONNECT_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+        reconnecting = RETRY.scheduleWithFixedDelay(() -> members.built().forEach(EtcdReconnect::now), 0, RECONNECT_EVERY_MILLIS, TimeUnit.MILLISECONDS);
       }
     }
     log.warn("etcd config {}: {}; reading again in {} ms", keys.prefix(), why, delay);
@@ -244,6 +272,9 @@ final class EtcdConfigFollower {
 
   synchronized void close() {
     closed = true;
+    if (stopListening != null) {
+      stopListening.run();
+    }
     stopWatching();
     stopReconnecting();
   }

@@ -22,11 +22,11 @@ final class EtcdConfigStore implements ConfigStore {
   private final EtcdConfigWriter writer;
   private final EtcdLeases leases;
 
-  EtcdConfigStore(Client client, EtcdSettings settings) {
+  EtcdConfigStore(Client client, EtcdMembers members, EtcdSettings settings) {
     this.settings = settings;
     this.keys = new EtcdKeys(settings.prefix());
-    this.follower = new EtcdConfigFollower(client, keys);
-    this.writer = new EtcdConfigWriter(client, keys);
+    this.follower = new EtcdConfigFollower(members, keys);
+    this.writer = new EtcdConfigWriter(members, keys);
     this.leases = new EtcdLeases(client, keys);
   }
 
@@ -80,7 +80,7 @@ final class EtcdConfigStore implements ConfigStore {
 
   @Override
   public Future<Void> close() {
-    follower.close(); // the jetcd client is shared by this JVM's gateways and stays open
+    follower.close(); // the jetcd clients are shared by this JVM's gateways and stay open
     return Future.succeededFuture();
   }
 

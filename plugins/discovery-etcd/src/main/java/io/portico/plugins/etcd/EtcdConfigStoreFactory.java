@@ -37,6 +37,6 @@ public final class EtcdConfigStoreFactory implements ConfigStoreFactory<EtcdSett
 
   @Override
   public ConfigStore open(EtcdSettings settings) {
-    return new EtcdConfigStore(EtcdClients.of(settings.endpoints()), settings);
+    return new EtcdConfigStore(EtcdClients.of(settings.endpoints()), EtcdClients.members(settings.endpoints()), settings);
   }
 }

@@ -32,11 +32,11 @@ final class EtcdConfigWriter {
   private static final long ATTEMPT_MILLIS = 2_000;
   private static final long PAUSE_MILLIS = 100;
 
-  private final Client client;
+  private final EtcdMembers members;
   private final EtcdKeys keys;
 
-  EtcdConfigWriter(Client client, EtcdKeys keys) {
-    this.client = client;
+  EtcdConfigWriter(EtcdMembers members, EtcdKeys keys) {
+    this.members = members;
     this.keys = keys;
   }
 
@@ -62,13 +62,15 @@ final class EtcdConfigWriter {
 
   /**
    * Sends the transaction; a try that fails for the store's sake (not a changed entry) goes again
-   * after a short pause, up to {@value #ATTEMPTS} tries. The client spreads calls over the members,
-   * and one cut off from the others (a partition, its leader lost) holds a write until the try's
-   * deadline: the next try reaches a member that has a leader. A try after the first may find its
-   * own earlier write applied (the answer was lost); {@link #outcome} counts that as success.
+   * after a short pause, up to {@value #ATTEMPTS} tries. A member cut off from the others (a
+   * partition, its leader lost) holds a write until the try's deadline: the failed try moves the
+   * followers' member on ({@link EtcdMembers}), so the next try goes to another member rather than
+   * to whichever one a round robin gives. A try after the first may find its own earlier write
+   * applied (the answer was lost); {@link #outcome} counts that as success.
    */
   CompletableFuture<ConfigStore.Write> attempt(Change change, int attempt) {
     ByteSequence k = change.k();
+    Client client = members.current();
     Cmp condition = change.expected() == 0
         ? new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0))
         : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(Math.max(change.expected(), 0)));
@@ -83,6 +85,7 @@ final class EtcdConfigWriter {
           if (failure == null) {
             return CompletableFuture.completedFuture(outcome(change, attempt, response));
           }
+          members.moveOn(client, "writing " + change.key() + ": " + why(failure));
           if (attempt >= ATTEMPTS) {
             return CompletableFuture.<ConfigStore.Write>failedFuture(storeFailure(change.key(), attempt, failure));
           }
@@ -113,9 +116,16 @@ final class EtcdConfigWriter {
   }
 
   private static RuntimeException storeFailure(String key, int attempts, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    String why = cause instanceof TimeoutException ? "no answer within " + ATTEMPT_MILLIS + " ms"
+    return new IllegalStateException("writing " + key + " failed " + attempts + " times, last: " + why(failure), cause(failure));
+  }
+
+  private static String why(Throwable failure) {
+    Throwable cause = cause(failure);
+    return cause instanceof TimeoutException ? "no answer within " + ATTEMPT_MILLIS + " ms"
         : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-    return new IllegalStateException("writing " + key + " failed " + attempts + " times, last: " + why, cause);
+  }
+
+  private static Throwable cause(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 }

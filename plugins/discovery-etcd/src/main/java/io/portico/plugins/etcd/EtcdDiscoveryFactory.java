@@ -36,6 +36,6 @@ public final class EtcdDiscoveryFactory implements EndpointSourceFactory<EtcdSet
   @Override
   public EndpointSource create(EtcdSettings settings, EtcdUpstream config, PluginContext context) {
     EtcdSettings s = settings != null ? settings : new EtcdSettings(null, null);
-    return new EtcdEndpointSource(EtcdClients.of(s.endpoints()), s.servicePrefix(config.service()));
+    return new EtcdEndpointSource(EtcdClients.members(s.endpoints()), s.servicePrefix(config.service()));
   }
 }

@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -26,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * The registered instances of one service: reads {@code <prefix>services/<service>/}, then watches
  * from that read's revision + 1, so no change between read and watch is missed. When etcd is
  * unreachable, or the watch is cancelled (for example by compaction), it reads everything again
- * with backoff (250 ms doubling to 1 s), making the client reconnect before each read; the last
- * snapshot keeps serving meanwhile.
+ * with backoff (250 ms doubling to 1 s), making the clients reconnect before each read; the last
+ * snapshot keeps serving meanwhile. Reads and watches go through one member at a time
+ * ({@link EtcdMembers}); a failure other than a compaction (a watch cancelled for "no leader", a
+ * read without answer) moves them to the next member; when the members' probe leaves behind the
+ * member this source watches through, it reads again through the next one.
  */
 final class EtcdEndpointSource implements EndpointSource {
   private static final Logger log = LoggerFactory.getLogger(EtcdEndpointSource.class);
@@ -37,34 +41,46 @@ final class EtcdEndpointSource implements EndpointSource {
     return t;
   });
 
-  private final Client client;
+  private final EtcdMembers members;
   private final String prefix;
   private final Map<String, Endpoint> instances = new LinkedHashMap<>();
   private Consumer<EndpointSnapshot> listener;
+  private Runnable stopListening;
   private Watch.Watcher watcher;
+  /** The member client of the current read or watch: the one to move away from when it fails. */
+  private Client client;
   private long retryMillis = 250;
   private volatile boolean closed;
 
-  EtcdEndpointSource(Client client, String prefix) {
-    this.client = client;
+  EtcdEndpointSource(EtcdMembers members, String prefix) {
+    this.members = members;
     this.prefix = prefix;
   }
 
   @Override
   public synchronized void start(Consumer<EndpointSnapshot> listener) {
     this.listener = listener;
+    stopListening = members.onLeaving(this::memberLeft);
     load();
   }
 
-  private void load() {
+  /** The members' probe left a member behind: if the watch is on it, read again elsewhere. */
+  private synchronized void memberLeft(Client failed, String why) {
+    if (watcher != null && failed == client) {
+      retry("etcd member left behind: " + why, false);
+    }
+  }
+
+  private synchronized void load() {
     if (closed) {
       return;
     }
+    client = members.current();
     ByteSequence key = EtcdClients.bytes(prefix);
     // the client waits for a connection: bounded, so that retries (and their reconnects) go on
     client.getKVClient().get(key, GetOption.builder().isPrefix(true).build()).orTimeout(2, TimeUnit.SECONDS).whenComplete((response, failure) -> {
       if (failure != null) {
-        retry("reading " + prefix + " failed: " + failure.getMessage());
+        retry("reading " + prefix + " failed: " + failure.getMessage(), true);
         return;
       }
       synchronized (this) {
@@ -86,7 +102,9 @@ final class EtcdEndpointSource implements EndpointSource {
     }
     watcher = client.getWatchClient().watch(EtcdClients.bytes(prefix),
         EtcdWatches.prefixFrom(fromRevision),
-        Watch.listener(this::onEvents, error -> retry("watch on " + prefix + " ended: " + error.getMessage())));
+        // jetcd reports the error holding its watch lock, which closing a watcher takes too: leave its thread first
+        Watch.listener(this::onEvents, error -> RETRY.execute(() -> retry("watch on " + prefix + " ended: " + error.getMessage(),
+            !(error instanceof CompactedException)))));
   }
 
   private synchronized void onEvents(WatchResponse response) {
@@ -116,14 +134,24 @@ final class EtcdEndpointSource implements EndpointSource {
     listener.accept(new EndpointSnapshot(new ArrayList<>(instances.values()), Long.toString(revision)));
   }
 
-  /** Read everything again later; what was published keeps serving meanwhile. */
-  private synchronized void retry(String why) {
+  /**
+   * Read everything again later, through the next member if {@code memberFailed}; what was
+   * published keeps serving meanwhile.
+   */
+  private synchronized void retry(String why, boolean memberFailed) {
     if (closed) {
       return;
     }
+    if (watcher != null) {
+      watcher.close();
+      watcher = null;
+    }
+    if (memberFailed) {
+      members.moveOn(client, why);
+    }
     log.warn("etcd discovery: {}; reading again in {} ms", why, retryMillis);
     RETRY.schedule(() -> {
-      EtcdReconnect.now(client); // rather than wait out gRPC's growing reconnect backoff
+      members.built().forEach(EtcdReconnect::now); // rather than wait out gRPC's growing reconnect backoff
       load();
     }, retryMillis, TimeUnit.MILLISECONDS);
     retryMillis = Math.min(1_000, retryMillis * 2);
@@ -132,6 +160,9 @@ final class EtcdEndpointSource implements EndpointSource {
   @Override
   public synchronized Future<Void> close() {
     closed = true;
+    if (stopListening != null) {
+      stopListening.run();
+    }
     if (watcher != null) {
       watcher.close();
     }

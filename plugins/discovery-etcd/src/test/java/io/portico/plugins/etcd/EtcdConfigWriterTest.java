@@ -9,6 +9,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.portico.spi.ConfigStore;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +46,7 @@ class EtcdConfigWriterTest {
 
   @Test
   void aLaterTryThatFindsItsOwnWriteSucceedsAndOneThatFindsAnotherIsStale() throws Exception {
-    EtcdConfigWriter writer = new EtcdConfigWriter(client, new EtcdKeys("/writer-test/"));
+    EtcdConfigWriter writer = new EtcdConfigWriter(new EtcdMembers(List.of(etcd.url())), new EtcdKeys("/writer-test/"));
     ConfigStore.Write first = writer.put(ConfigStore.Kind.ROUTE, "r", "{\"upstream\":\"a\"}", 0).get(10, TimeUnit.SECONDS);
 
     // the same change tried again: the entry must not exist, it does, but holds exactly this value
@@ -66,12 +67,15 @@ class EtcdConfigWriterTest {
     int port;
     try (ServerSocket silent = new ServerSocket(0)) { // accepts connections, never answers
       port = silent.getLocalPort();
-      try (Client unanswering = Client.builder().endpoints("http://127.0.0.1:" + port).build()) {
+      EtcdMembers unanswering = new EtcdMembers(List.of("http://127.0.0.1:" + port));
+      try {
         EtcdConfigWriter writer = new EtcdConfigWriter(unanswering, new EtcdKeys("/writer-test/"));
 
         assertThatThrownBy(() -> writer.put(ConfigStore.Kind.ROUTE, "r", "{}", 0).get(30, TimeUnit.SECONDS))
             .isInstanceOf(ExecutionException.class)
             .hasMessageContaining("writing /writer-test/routes/r failed " + EtcdConfigWriter.ATTEMPTS + " times, last: ");
+      } finally {
+        unanswering.built().forEach(Client::close);
       }
     }
   }
