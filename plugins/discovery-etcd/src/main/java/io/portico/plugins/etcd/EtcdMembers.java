@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class EtcdMembers {
   private static final Logger log = LoggerFactory.getLogger(EtcdMembers.class);
+  /** Moves within this long of a logged one are logged at debug. */
+  private static final long QUIET_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
   /** Tells the followers outside their locks and the caller's: a follower may call moveOn holding its own. */
   private static final Executor NOTIFY = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "portico-etcd-members");
@@ -51,6 +53,7 @@ final class EtcdMembers {
   private final List<Leaving> listeners = new CopyOnWriteArrayList<>();
   private int current;
   private boolean probing;
+  private long lastWarnNanos = System.nanoTime() - QUIET_NANOS;
 
   EtcdMembers(List<String> endpoints) {
     this(endpoints, ThreadLocalRandom.current().nextInt(endpoints.size()));
@@ -79,7 +82,14 @@ final class EtcdMembers {
       }
       String from = endpoints.get(current);
       current = (current + 1) % clients.length;
-      log.warn("etcd member {} failed ({}); reading and watching through {} now", from, why, endpoints.get(current));
+      // while the whole cluster is down the probe moves on every other second: say so once in a while
+      long now = System.nanoTime();
+      if (now - lastWarnNanos >= QUIET_NANOS) {
+        lastWarnNanos = now;
+        log.warn("etcd member {} failed ({}); reading and watching through {} now", from, why, endpoints.get(current));
+      } else {
+        log.debug("etcd member {} failed ({}); reading and watching through {} now", from, why, endpoints.get(current));
+      }
     }
     NOTIFY.execute(() -> listeners.forEach(listener -> listener.left(failed, why)));
   }
