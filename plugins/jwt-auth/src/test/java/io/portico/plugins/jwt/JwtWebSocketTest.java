@@ -84,11 +84,13 @@ class JwtWebSocketTest {
 
   @Test
   void anUpgradeWithAValidTokenOpensATunnelWithTheClaimsAsHeaders() throws Exception {
-    WebSocket socket = await(client.connect(upgrade(idp.token("alice", c -> { }))));
     Promise<String> echoed = Promise.promise();
-    socket.textMessageHandler(echoed::tryComplete);
-
-    socket.writeTextMessage("hello");
+    // the handler is set and the message sent on the socket's own event loop, as it opens: set from
+    // the test's thread, the echo was once not delivered to it (a 20 s timeout, the tunnel had relayed it)
+    WebSocket socket = await(client.connect(upgrade(idp.token("alice", c -> { }))).onSuccess(opened -> {
+      opened.textMessageHandler(echoed::tryComplete);
+      opened.writeTextMessage("hello");
+    }));
 
     assertThat(await(echoed.future())).isEqualTo("echo:hello");
     assertThat(users).containsExactly("alice");
