@@ -158,8 +158,8 @@ final class HeadLines {
    * Takes the run of ordinary bytes at {@code bytes[from, to)} inside a field value that has started
    * (any byte but CR, LF and NUL), as {@link #fieldByte} would one by one, and returns how many it
    * took: 0 outside a value. Long values (tokens, cookies) are most of a head's bytes; this keeps
-   * them to a comparison per eight bytes. It stops where the head would exceed its size limit, so the byte
-   * that does goes through {@link #fieldByte} and is refused there.
+   * them to a comparison per eight bytes. It stops where the head would exceed its size limit, so
+   * the byte that does goes through {@link #fieldByte} and is refused there.
    */
   int valueRun(byte[] bytes, int from, int to) {
     if (colon < 0 || valueLength == 0 || cr) {

@@ -49,6 +49,8 @@ final class EtcdEndpointSource implements EndpointSource {
   private Watch.Watcher watcher;
   /** The member client of the current read or watch: the one to move away from when it fails. */
   private Client client;
+  /** Each read and its watch; a failure reported for an older one (already retried) is ignored. */
+  private int generation;
   private long retryMillis = 250;
   private volatile boolean closed;
 
@@ -67,7 +69,7 @@ final class EtcdEndpointSource implements EndpointSource {
   /** The members' probe left a member behind: if the watch is on it, read again elsewhere. */
   private synchronized void memberLeft(Client failed, String why) {
     if (watcher != null && failed == client) {
-      retry("etcd member left behind: " + why, false);
+      retry(generation, "etcd member left behind: " + why, false);
     }
   }
 
@@ -75,15 +77,19 @@ final class EtcdEndpointSource implements EndpointSource {
     if (closed) {
       return;
     }
+    int loadGeneration = ++generation;
     client = members.current();
     ByteSequence key = EtcdClients.bytes(prefix);
     // the client waits for a connection: bounded, so that retries (and their reconnects) go on
     client.getKVClient().get(key, GetOption.builder().isPrefix(true).build()).orTimeout(2, TimeUnit.SECONDS).whenComplete((response, failure) -> {
       if (failure != null) {
-        retry("reading " + prefix + " failed: " + failure.getMessage(), true);
+        retry(loadGeneration, "reading " + prefix + " failed: " + failure.getMessage(), true);
         return;
       }
       synchronized (this) {
+        if (loadGeneration != generation || closed) {
+          return;
+        }
         instances.clear();
         for (KeyValue kv : response.getKvs()) {
           put(kv);
@@ -91,19 +97,19 @@ final class EtcdEndpointSource implements EndpointSource {
         long revision = response.getHeader().getRevision();
         publish(revision);
         retryMillis = 250;
-        watch(revision + 1);
+        watch(loadGeneration, revision + 1);
       }
     });
   }
 
-  private void watch(long fromRevision) {
+  private void watch(int watchGeneration, long fromRevision) {
     if (watcher != null) {
       watcher.close();
     }
     watcher = client.getWatchClient().watch(EtcdClients.bytes(prefix),
         EtcdWatches.prefixFrom(fromRevision),
         // jetcd reports the error holding its watch lock, which closing a watcher takes too: leave its thread first
-        Watch.listener(this::onEvents, error -> RETRY.execute(() -> retry("watch on " + prefix + " ended: " + error.getMessage(),
+        Watch.listener(this::onEvents, error -> RETRY.execute(() -> retry(watchGeneration, "watch on " + prefix + " ended: " + error.getMessage(),
             !(error instanceof CompactedException)))));
   }
 
@@ -138,10 +144,11 @@ final class EtcdEndpointSource implements EndpointSource {
    * Read everything again later, through the next member if {@code memberFailed}; what was
    * published keeps serving meanwhile.
    */
-  private synchronized void retry(String why, boolean memberFailed) {
-    if (closed) {
-      return;
+  private synchronized void retry(int failedGeneration, String why, boolean memberFailed) {
+    if (closed || failedGeneration != generation) {
+      return; // closed, or this read or watch was already given up and another one started
     }
+    generation++;
     if (watcher != null) {
       watcher.close();
       watcher = null;
