@@ -49,7 +49,7 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
   private String clientIp;
   private String peerIp;
   private String authorityText;
-  private MultiMap upstreamHeaders;
+  private RequestHeadersView headersView;
   private MultiMap additionalResponseHeaders;
   private Attributes attributes;
   private String consumer;
@@ -187,21 +187,21 @@ final class ProxyExchange implements Exchange, RouteRequest, UpstreamHeaders {
 
   @Override
   public MultiMap requestHeaders() {
-    if (upstreamHeaders == null) {
-      upstreamHeaders = HttpHeaders.headers();
-      filterHeadersInto(upstreamHeaders);
+    if (headersView == null) {
+      headersView = new RequestHeadersView(request.headers(), this::filterHeadersInto);
     }
-    return upstreamHeaders;
+    return headersView;
   }
 
   /**
    * Puts the upstream request's headers into {@code target}: the ones plugins edited, or (when no
-   * plugin asked for them) the client's filtered straight into the target, saving a copy.
+   * plugin needed them made) the client's filtered straight into the target, saving a copy.
    */
   @Override
   public void writeTo(MultiMap target) {
-    if (upstreamHeaders != null) {
-      HeaderCopy.addAll(upstreamHeaders, target);
+    MultiMap edited = headersView == null ? null : headersView.madeOrNull();
+    if (edited != null) {
+      HeaderCopy.addAll(edited, target);
     } else {
       filterHeadersInto(target);
     }

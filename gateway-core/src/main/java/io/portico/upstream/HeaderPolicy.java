@@ -57,6 +57,28 @@ public final class HeaderPolicy {
     to.set(X_REQUEST_ID, requestId);
   }
 
+  /**
+   * Whether the upstream gets the client's {@code name} headers exactly as the client sent them:
+   * not hop-by-hop, not one the gateway sets, replaces or drops, and not among
+   * {@code connectionNames} (from {@link #connectionNames}).
+   */
+  public static boolean forwardsUnchanged(CharSequence name, String[] connectionNames) {
+    return HeaderNames.classify(name) == HeaderNames.PLAIN
+        && (connectionNames.length == 0 || !ConnectionTokens.contains(connectionNames, name));
+  }
+
+  /** The header names every {@code Connection} header of {@code from} declares, lower case. */
+  public static String[] connectionNames(MultiMap from) {
+    if (from.get(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION) == null) {
+      return ConnectionTokens.NONE;
+    }
+    List<String> names = null;
+    for (String value : from.getAll(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION)) {
+      names = ConnectionTokens.add(value, names);
+    }
+    return names == null ? ConnectionTokens.NONE : names.toArray(ConnectionTokens.NONE);
+  }
+
   /** Copies an upstream answer's headers that may go to the client. */
   public static void copyResponseHeaders(MultiMap from, MultiMap to) {
     copy(from, to, false, false);
