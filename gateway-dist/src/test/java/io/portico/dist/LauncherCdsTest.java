@@ -84,7 +84,7 @@ class LauncherCdsTest {
 
     launch(Map.of("PORTICO_CDS", "0"));
     assertThat(trainings()).hasSize(1);
-    assertThat(javaArgs()).noneMatch(a -> a.contains("SharedArchiveFile") || a.contains("Xlog"));
+    assertThat(javaArgs()).noneMatch(a -> a.contains("SharedArchiveFile") || a.contains("Xlog:cds"));
   }
 
   /** Runs {@code portico run}; returns what it wrote to stderr. */
