@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class TestPluginContext implements PluginContext {
   private final Vertx vertx;
-  private final MeterRegistry meterRegistry = new SimpleMeterRegistry();
+  private MeterRegistry meterRegistry = new SimpleMeterRegistry();
   private String routeName = "test";
   private Path baseDir = Path.of("");
   private int replicas = 1;
@@ -53,6 +53,12 @@ public final class TestPluginContext implements PluginContext {
 
   public TestPluginContext chainPluginNames(List<String> names) {
     this.chainPluginNames = List.copyOf(names);
+    return this;
+  }
+
+  /** The registry the plugin registers its meters in (default: a fresh in-memory one). */
+  public TestPluginContext meterRegistry(MeterRegistry registry) {
+    this.meterRegistry = registry;
     return this;
   }
 
