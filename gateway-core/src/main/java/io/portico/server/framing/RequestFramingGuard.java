@@ -184,16 +184,22 @@ public final class RequestFramingGuard extends ChannelDuplexHandler {
     upgradePending = false;
     ByteBuf pending = held;
     held = null;
-    if (upgraded) {
-      if (pending != null) {
-        ctx.fireChannelRead(pending);
-      }
-      leave(ctx);
-    } else {
+    if (!upgraded) {
       scanner.resumeAfterDeclinedUpgrade();
-      if (pending != null) {
+    }
+    if (pending != null) {
+      if (upgraded) {
+        ctx.fireChannelRead(pending);
+      } else {
         scan(ctx, pending, pending.readerIndex(), -1);
       }
+      // this runs as a task, not in a read of the channel: Vert.x flushes what a connection writes
+      // while it reads only once that read completes, so without this the answers to the bytes
+      // held here (a tunnel's first frames) would wait for the client's next read
+      ctx.fireChannelReadComplete();
+    }
+    if (upgraded) {
+      leave(ctx);
     }
   }
 
