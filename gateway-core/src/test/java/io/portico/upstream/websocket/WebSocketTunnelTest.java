@@ -19,9 +19,13 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
@@ -283,6 +287,35 @@ class WebSocketTunnelTest {
     assertThat(bytes("ws", "upstream")).isGreaterThan(0);
     assertThat(bytes("ws", "downstream")).isGreaterThan(0);
     Await.result(socket.socket.close());
+  }
+
+  /**
+   * A client that sends its first message in the same write as its upgrade request: the gateway
+   * holds the message until its 101 is out, then relays it, and the echo reaches the client
+   * without the client sending anything more (it once waited for the client's next bytes).
+   */
+  @Test
+  void aMessageSentWithTheUpgradeRequestIsEchoedWithoutWaitingForMore() throws Exception {
+    byte[] upgrade = ("GET /ws/early HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    byte[] hello = {(byte) 0x81, (byte) 0x85, 1, 2, 3, 4, 'h' ^ 1, 'e' ^ 2, 'l' ^ 3, 'l' ^ 4, 'o' ^ 1}; // masked "hello"
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(10_000);
+      byte[] both = Arrays.copyOf(upgrade, upgrade.length + hello.length);
+      System.arraycopy(hello, 0, both, upgrade.length, hello.length);
+      socket.getOutputStream().write(both);
+      InputStream in = socket.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        assertThat(b).as("end of the answer's head").isNotNegative();
+        head.append((char) b);
+      }
+      assertThat(head.toString()).startsWith("HTTP/1.1 101");
+
+      assertThat(in.readNBytes(7)).as("the echo, unmasked").containsExactly(0x81, 5, 'h', 'e', 'l', 'l', 'o');
+    }
   }
 
   @Test
