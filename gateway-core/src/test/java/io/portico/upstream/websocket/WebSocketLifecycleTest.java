@@ -22,7 +22,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -188,32 +191,49 @@ class WebSocketLifecycleTest {
     Await.result(gateway.shutdown(Duration.ofSeconds(1)));
   }
 
+  /**
+   * A one-connection upstream on {@code server} that reads the request head and writes what
+   * {@code answer} makes of it in one write, then waits until the gateway hangs up.
+   */
+  static Thread scriptedUpstream(ServerSocket server, ThrowingFunction<String, byte[]> answer) {
+    Thread thread = new Thread(() -> {
+      try (Socket socket = server.accept()) {
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+          head.append((char) in.read());
+        }
+        OutputStream out = socket.getOutputStream();
+        out.write(answer.apply(head.toString()));
+        out.flush();
+        in.read(); // until the gateway hangs up
+      } catch (Exception ignored) {
+        // the gateway closed the connection
+      }
+    });
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  interface ThrowingFunction<T, R> {
+    R apply(T input) throws Exception;
+  }
+
+  static Gateway gatewayTo(ServerSocket upstream) {
+    return Await.result(Gateway.start(vertx, Configs.load(dir, """
+        listen: { host: 127.0.0.1, port: 0, instances: 1 }
+        upstreams: [{ name: scripted, endpoints: [127.0.0.1:%d] }]
+        routes: [{ name: ws, match: { path-prefix: /ws }, upstream: scripted }]
+        """.formatted(upstream.getLocalPort()))));
+  }
+
   @Test
   void aSwitchTheClientDidNotAskForIsRefused() throws Exception {
     try (ServerSocket wrong = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Thread answer = new Thread(() -> {
-        try (Socket socket = wrong.accept()) {
-          InputStream in = socket.getInputStream();
-          StringBuilder head = new StringBuilder();
-          while (!head.toString().endsWith("\r\n\r\n")) {
-            head.append((char) in.read());
-          }
-          OutputStream out = socket.getOutputStream();
-          out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              + "Sec-WebSocket-Accept: bm90IHRoZSBhbnN3ZXI=\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-          out.flush();
-          in.read(); // until the gateway hangs up
-        } catch (Exception ignored) {
-          // the gateway closed the connection
-        }
-      });
-      answer.setDaemon(true);
-      answer.start();
-      Gateway gateway = Await.result(Gateway.start(vertx, Configs.load(dir, """
-          listen: { host: 127.0.0.1, port: 0, instances: 1 }
-          upstreams: [{ name: wrong, endpoints: [127.0.0.1:%d] }]
-          routes: [{ name: ws, match: { path-prefix: /ws }, upstream: wrong }]
-          """.formatted(wrong.getLocalPort()))));
+      Thread answer = scriptedUpstream(wrong, head -> ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Accept: bm90IHRoZSBhbnN3ZXI=\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      Gateway gateway = gatewayTo(wrong);
 
       Throwable refused = Await.failure(client.connect(gateway.port(), "127.0.0.1", "/ws/x"));
 
@@ -221,6 +241,31 @@ class WebSocketLifecycleTest {
       assertThat(((UpgradeRejectedException) refused).getStatus()).isEqualTo(502);
       answer.join(20_000);
       assertThat(answer.isAlive()).as("the gateway closed the upstream connection").isFalse();
+      Await.result(gateway.shutdown(Duration.ofSeconds(1)));
+    }
+  }
+
+  /** An upstream that greets in the same write as its 101: the greeting reaches the client. */
+  @Test
+  void aGreetingSentWithTheSwitchReachesTheClient() throws Exception {
+    try (ServerSocket greeter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      scriptedUpstream(greeter, head -> {
+        String key = head.lines().filter(line -> line.regionMatches(true, 0, "Sec-WebSocket-Key:", 0, 18))
+            .map(line -> line.substring(18).trim()).findFirst().orElseThrow();
+        String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+            .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+        byte[] switched = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] greeting = {(byte) 0x81, 7, 'w', 'e', 'l', 'c', 'o', 'm', 'e'};
+        byte[] both = Arrays.copyOf(switched, switched.length + greeting.length);
+        System.arraycopy(greeting, 0, both, switched.length, greeting.length);
+        return both;
+      });
+      Gateway gateway = gatewayTo(greeter);
+
+      ClientSocket socket = ClientSocket.open(client, gateway.port(), "/ws/hello");
+
+      assertThat(socket.next().toString()).isEqualTo("welcome");
       Await.result(gateway.shutdown(Duration.ofSeconds(1)));
     }
   }
