@@ -35,7 +35,7 @@ public final class HeaderPolicy {
     int kind = HeaderNames.classify(name);
     boolean pass = kind == HeaderNames.PLAIN || kind == HeaderNames.CONTENT_LENGTH
         || (kind == HeaderNames.FORWARDING && trustedPeer);
-    return pass && (named.length == 0 || !ConnectionTokens.contains(named, name));
+    return pass && !ConnectionTokens.contains(named, name);
   }
 
   /**
@@ -63,8 +63,7 @@ public final class HeaderPolicy {
    * {@code connectionNames} (from {@link #connectionNames}).
    */
   public static boolean forwardsUnchanged(CharSequence name, String[] connectionNames) {
-    return HeaderNames.classify(name) == HeaderNames.PLAIN
-        && (connectionNames.length == 0 || !ConnectionTokens.contains(connectionNames, name));
+    return HeaderNames.classify(name) == HeaderNames.PLAIN && !ConnectionTokens.contains(connectionNames, name);
   }
 
   /** The header names every {@code Connection} header of {@code from} declares, lower case. */
@@ -120,7 +119,7 @@ public final class HeaderPolicy {
   }
 
   private static boolean forwardsResponseHeader(CharSequence name, String[] named) {
-    return !HeaderNames.isHopByHop(name) && (named.length == 0 || !ConnectionTokens.contains(named, name));
+    return !HeaderNames.isHopByHop(name) && !ConnectionTokens.contains(named, name);
   }
 
   /** Whether {@code name} is hop-by-hop in itself (not counting what {@code Connection} names). */
