@@ -563,8 +563,13 @@ class Matrix:
         return short if self.short else full
 
     def wait_backend_seen(self, bid, since, timeout=40):
+        # every stream to upstream `main` counts: the streams arrive at fixed rates, so a replica's
+        # round-robin can phase-lock with them and give one stream's requests to two backends
+        # only while the third gets every request of another stream (each backend still gets a third)
+        main = {s.name for s in self.streams.values() if 'main' in s.expect}
+
         def seen():
-            rs = [r for r in self.load.window(since, 1e9, {'api'}) if r.backend == bid]
+            rs = [r for r in self.load.window(since, 1e9, main) if r.backend == bid]
             return {r.replica for r in rs} == {0, 1}
         wait_for(f'backend {bid} back in rotation on both replicas', seen, timeout, 0.2)
 
