@@ -6,9 +6,10 @@
 #
 #   loadtest/proxy-vs-nginx.sh [rounds=3] [seconds=10] [connections=50]
 #
-#   IMAGE=1       also runs plain and full chain as the container image starts them: `java` with
-#                 deploy/Dockerfile's JAVA_TOOL_OPTIONS plus -XX:MaxRAM=512m (a stand-in for a
-#                 512 MiB pod limit), nothing else
+#   IMAGE=1       also runs plain and full chain as the container image starts them: its
+#                 ENTRYPOINT's `java` options (its class-data archive, trained here as its build
+#                 trains it) with deploy/Dockerfile's JAVA_TOOL_OPTIONS plus -XX:MaxRAM=512m (a
+#                 stand-in for a 512 MiB pod limit), nothing else
 #   WITH_STATS=1  also runs Portico with only the metrics plugin (its cost)
 #   TRY_OPTS=...  also runs Portico plain through the launcher with these JVM options added to its
 #                 defaults ("try"; TRY_CHAIN=1 gives it the full chain), to compare an option in one run
@@ -67,6 +68,17 @@ clk_tck=$(getconf CLK_TCK)
 # The image's JVM options, read from the Dockerfile itself so this measures what the image runs.
 image_opts=$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' "$root/deploy/Dockerfile")
 [ -n "$image_opts" ] || { echo "no ENV JAVA_TOOL_OPTIONS=\"...\" line in deploy/Dockerfile"; exit 2; }
+# The ENTRYPOINT's options between `java` and `-jar`, one per line, with the image's archive path
+# replaced by this run's (the archive is trained below, as the image's build trains it).
+image_java_opts() { # archive
+  python3 - "$root/deploy/Dockerfile" "$1" <<'PY'
+import json, re, sys
+m = re.search(r'^ENTRYPOINT (\[.*\])$', open(sys.argv[1]).read(), re.M)
+words = json.loads(m.group(1))
+for w in words[1:words.index('-jar')]:
+    print(w.replace('/opt/portico/portico.jsa', sys.argv[2]))
+PY
+}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 backend=$(free_port); nginx_port=$(free_port)
@@ -135,8 +147,8 @@ start_portico() { # target plugins-kind(plain|chain|stats) how(launcher|image)
     env -u JAVA_TOOL_OPTIONS PORTICO_SKIP_BUILD=1 JAVA_OPTS="$defaults $TRY_OPTS" "$launcher" run --config "$work/$name.yaml" \
       > "$work/$name.log" 2>&1 &
   else
-    env -u JAVA_OPTS JAVA_TOOL_OPTIONS="$image_opts" java -XX:MaxRAM=512m -jar "$jar" run --config "$work/$name.yaml" \
-      > "$work/$name.log" 2>&1 &
+    env -u JAVA_OPTS JAVA_TOOL_OPTIONS="$image_opts" java "${image_java[@]}" -XX:MaxRAM=512m -jar "$jar" \
+      run --config "$work/$name.yaml" > "$work/$name.log" 2>&1 &
   fi
   pids+=($!); pid_of[$name]=$!; port[$name]=$p; admin[$name]=$a
   for i in $(seq 1 1500); do
@@ -162,6 +174,11 @@ start_portico plain plain launcher
 [ "${WITH_STATS:-}" = 1 ] && start_portico stats stats launcher
 [ -n "${TRY_OPTS:-}" ] && start_portico try "$([ "${TRY_CHAIN:-}" = 1 ] && echo chain || echo plain)" try
 if [ "${IMAGE:-}" = 1 ]; then
+  # as deploy/Dockerfile's build does: one training run on the bundled config with the image's options
+  env -u JAVA_OPTS JAVA_TOOL_OPTIONS="$image_opts" bash "$root/gateway-dist/train-cds" "$work/image.jsa" "$jar" \
+    "$root/routes/gateway.yaml" -XX:MaxRAM=512m
+  mapfile -t image_java < <(image_java_opts "$work/image.jsa")
+  [ "${#image_java[@]}" -gt 0 ] || { echo "no ENTRYPOINT [\"java\", ..., \"-jar\", ...] in deploy/Dockerfile"; exit 2; }
   start_portico plain-img plain image
   [ "${CHAIN:-1}" = 0 ] || start_portico chain-img chain image
 fi
