@@ -29,7 +29,7 @@ final class Http2StreamAdapter extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpResponse response) {
-      HeadersMultiMap headers = HeadersMultiMap.httpHeaders(UpstreamChannelInitializer.NO_CHECK);
+      HeadersMultiMap headers = UpstreamChannelInitializer.uncheckedHeaders();
       copy(response.headers(), headers);
       ctx.fireChannelRead(new DefaultHttpResponse(response.protocolVersion(), response.status(), headers));
       if (response instanceof FullHttpResponse full) {
@@ -39,7 +39,7 @@ final class Http2StreamAdapter extends ChannelInboundHandlerAdapter {
       return;
     }
     if (msg instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()) {
-      HeadersMultiMap trailers = HeadersMultiMap.httpHeaders(UpstreamChannelInitializer.NO_CHECK);
+      HeadersMultiMap trailers = UpstreamChannelInitializer.uncheckedHeaders();
       copy(last.trailingHeaders(), trailers);
       ctx.fireChannelRead(new DefaultLastHttpContent(last.content(), trailers));
       return;

@@ -71,7 +71,7 @@ public final class UpstreamAttempt extends Deadlines.Deadline implements Connect
     this.method = io.netty.handler.codec.http.HttpMethod.valueOf(method.name());
     this.uri = uri;
     this.body = body;
-    this.headers = HeadersMultiMap.httpHeaders(UpstreamChannelInitializer.NO_CHECK);
+    this.headers = UpstreamChannelInitializer.uncheckedHeaders();
     headers.writeTo(this.headers);
     this.headers.set("host", authority != null ? authority : address);
     String unsafe = FieldSyntax.firstUnsafe((HeadersMultiMap) this.headers);
