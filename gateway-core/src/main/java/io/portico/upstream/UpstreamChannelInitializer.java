@@ -15,16 +15,6 @@ import io.vertx.core.http.impl.headers.HeadersMultiMap;
  */
 final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
   private static final int HEAD_LIMIT = 64 * 1024;
-  /**
-   * A header map that skips Vert.x's per-header check as headers are copied in: {@link UpstreamAttempt}
-   * checks the finished request head once with {@link FieldSyntax} before it is written (a decoded
-   * HTTP/2 request and a plugin's map are not checked for CR, LF and NUL on their own). Answers from
-   * upstreams are checked as they are decoded, and their heads once more before they are relayed.
-   * No validator at all rather than one that does nothing: the map then makes no call per header.
-   */
-  static HeadersMultiMap uncheckedHeaders() {
-    return HeadersMultiMap.httpHeaders(null);
-  }
   private static final HttpHeadersFactory VERTX_HEADERS = new HttpHeadersFactory() {
     @Override
     public HttpHeaders newHeaders() {
@@ -57,6 +47,18 @@ final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
     this.tls = tls;
     this.host = host;
     this.port = port;
+  }
+
+  /**
+   * A header map that skips Vert.x's per-header check as headers are copied in:
+   * {@link UpstreamAttempt} checks the finished request head once with {@link FieldSyntax} before
+   * it is written (a decoded HTTP/2 request and a plugin's map are not checked for CR, LF and NUL on
+   * their own). Answers from upstreams are checked as they are decoded, and their heads once more
+   * before they are relayed. No validator at all rather than one that does nothing: the map then
+   * makes no call per header.
+   */
+  static HeadersMultiMap uncheckedHeaders() {
+    return HeadersMultiMap.httpHeaders(null);
   }
 
   @Override
