@@ -17,7 +17,9 @@ import java.util.List;
  * completes. The runner owns the control flow: a plugin cannot skip or repeat a step.
  *
  * <p>It also clocks each plugin's phases ({@link System#nanoTime()} around each call, or until a
- * pending future completed and the runner resumed) into one array of longs per exchange.
+ * pending future completed and the runner resumed) into one array of longs per exchange. Plugins
+ * that run one after another share a reading: the end of one call is the start of the next, so a
+ * phase over n plugins reads the clock n + 1 times instead of 2n.
  */
 public final class ChainRunner {
   private static final long[] NO_TIMES = new long[0];
@@ -64,6 +66,8 @@ public final class ChainRunner {
   /** The plugin whose phase waits on a future, or -1; its clock started at {@link #pendingSince}. */
   private int pending = -1;
   private long pendingSince;
+  /** The latest clock reading of the running phase: where the next call's time starts. */
+  private long clock;
   /** Counts waits on pending phases; a completion or deadline of an earlier wait is stale. */
   private int waits;
   private long deadlineTimer = -1;
@@ -119,6 +123,9 @@ public final class ChainRunner {
   }
 
   private void requestFrom(int start) {
+    if (start < chain.size()) {
+      clock = System.nanoTime();
+    }
     for (int i = start; i < chain.size(); i++) {
       if (listener.finished()) {
         return;
@@ -157,6 +164,9 @@ public final class ChainRunner {
   }
 
   private void responseFrom(int start) {
+    if (start >= 0) {
+      clock = System.nanoTime();
+    }
     for (int i = start; i >= 0; i--) {
       if (listener.finished()) {
         return;
@@ -198,14 +208,15 @@ public final class ChainRunner {
    * {@link #endPending()}. {@code null} when it threw (the failure is already reported).
    */
   private Future<Decision> invoke(Plugin plugin, boolean request, int index) {
-    long start = System.nanoTime();
+    long start = clock;
     try {
       Future<Decision> decision = request ? plugin.onRequest(exchange) : plugin.onResponse(exchange);
       if (decision == null) {
         throw new IllegalStateException("returned null instead of a decision");
       }
       if (decision.isComplete()) {
-        nanos[index] += System.nanoTime() - start;
+        clock = System.nanoTime();
+        nanos[index] += clock - start;
       } else {
         pending = index;
         pendingSince = start;
@@ -213,7 +224,8 @@ public final class ChainRunner {
       return decision;
     } catch (Throwable t) { // an Error too (a plugin built against another API): the exchange still gets its answer
       PluginFaults.rethrowIfFatal(t);
-      nanos[index] += System.nanoTime() - start;
+      clock = System.nanoTime();
+      nanos[index] += clock - start;
       fail(t, index, request);
       return null;
     }
