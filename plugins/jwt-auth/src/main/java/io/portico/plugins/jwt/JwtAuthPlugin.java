@@ -74,14 +74,15 @@ final class JwtAuthPlugin implements Plugin {
     if (!config.claimsToHeaders().isEmpty()) {
       config.claimsToHeaders().values().forEach(headers::remove); // never trust the client's copies
     }
-    if (TokenExtractor.count(exchange, config) > 1) {
+    List<String> authorizations = TokenExtractor.authorizations(exchange);
+    if (TokenExtractor.count(exchange, config, authorizations) > 1) {
       return refuse(TWO_CREDENTIALS); // one would be verified, the other forwarded unchecked
     }
     // The cache key: with the default carrier the Authorization value as received when the token
     // is all that follows "Bearer " (the usual case), so a cache hit copies nothing out of it;
     // otherwise the token itself. Only verified tokens are cached, and a verified token is a
     // compact JWS without spaces, so the two kinds of key cannot stand for different tokens.
-    String bearer = TokenExtractor.plainBearer(exchange, config);
+    String bearer = TokenExtractor.plainBearer(authorizations, config);
     String credential = bearer != null ? bearer : TokenExtractor.extract(exchange, config);
     if (credential == null) {
       return anonymousAllowed(exchange.path()) ? Decision.next().asFuture() : refuse(MISSING);

@@ -4,6 +4,7 @@ import io.portico.spi.Exchange;
 import io.vertx.core.MultiMap;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Finds the token where the config says: a cookie, a raw header, or an {@code Authorization: Bearer};
@@ -20,18 +21,23 @@ final class TokenExtractor {
 
   private TokenExtractor() {}
 
+  /** Every {@code Authorization} value of the request: read once, for {@link #count} and {@link #plainBearer}. */
+  static List<String> authorizations(Exchange exchange) {
+    return exchange.requestHeaders().getAll(AUTHORIZATION);
+  }
+
   /**
-   * With the default carrier, the {@code Authorization} value when it is {@code Bearer} (any case),
-   * one space and a token with nothing to trim: the token is the value from {@link #BEARER_PREFIX}
-   * on, what {@link #extract} would return, and the caller need not copy it out. Otherwise
-   * {@code null} (then {@link #extract} has the answer).
+   * With the default carrier, the first of the request's {@code authorizations} when it is
+   * {@code Bearer} (any case), one space and a token with nothing to trim: the token is the value
+   * from {@link #BEARER_PREFIX} on, what {@link #extract} would return, and the caller need not copy
+   * it out. Otherwise {@code null} (then {@link #extract} has the answer).
    */
-  static String plainBearer(Exchange exchange, JwtAuthConfig config) {
-    if (config.cookie() != null || !config.header().equalsIgnoreCase(AUTHORIZATION)) {
+  static String plainBearer(List<String> authorizations, JwtAuthConfig config) {
+    if (config.cookie() != null || !config.header().equalsIgnoreCase(AUTHORIZATION) || authorizations.isEmpty()) {
       return null;
     }
-    String value = exchange.requestHeaders().get(AUTHORIZATION);
-    if (value == null || value.length() <= BEARER_PREFIX || !value.regionMatches(true, 0, BEARER, 0, BEARER_PREFIX)) {
+    String value = authorizations.get(0);
+    if (value.length() <= BEARER_PREFIX || !value.regionMatches(true, 0, BEARER, 0, BEARER_PREFIX)) {
       return null;
     }
     // String.trim() removes characters up to ' ': a token without them at either end is kept whole
@@ -58,8 +64,10 @@ final class TokenExtractor {
    * the cookie in any {@code Cookie} header), every other {@code Authorization: Bearer}, every
    * {@code access_token} query parameter. With the default carrier every {@code Authorization}
    * header counts, whatever its scheme. A form-encoded body is not read.
+   *
+   * @param authorizations the request's {@link #authorizations}
    */
-  static int count(Exchange exchange, JwtAuthConfig config) {
+  static int count(Exchange exchange, JwtAuthConfig config, List<String> authorizations) {
     MultiMap headers = exchange.requestHeaders();
     int count = 0;
     if (config.cookie() != null) {
@@ -70,7 +78,7 @@ final class TokenExtractor {
       count += headers.getAll(config.header()).size();
     }
     boolean defaultCarrier = config.cookie() == null && config.header().equalsIgnoreCase(AUTHORIZATION);
-    for (String value : headers.getAll(AUTHORIZATION)) {
+    for (String value : authorizations) {
       if (defaultCarrier || value.regionMatches(true, 0, BEARER, 0, BEARER_PREFIX)) {
         count++;
       }
