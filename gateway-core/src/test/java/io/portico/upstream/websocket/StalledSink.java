@@ -84,11 +84,8 @@ final class StalledSink implements AutoCloseable {
   }
 
   private static String handshake(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      head.append((char) in.read());
-    }
-    for (String line : head.toString().split("\r\n")) {
+    String head = RawHeads.read(in);
+    for (String line : head.split("\r\n")) {
       if (line.toLowerCase().startsWith("sec-websocket-key:")) {
         return line.substring(line.indexOf(':') + 1).trim();
       }

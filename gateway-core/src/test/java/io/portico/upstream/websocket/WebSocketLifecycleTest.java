@@ -100,11 +100,7 @@ class WebSocketLifecycleTest {
       Thread slow = new Thread(() -> {
         try (Socket socket = upstream.accept()) {
           InputStream in = socket.getInputStream();
-          StringBuilder head = new StringBuilder();
-          while (!head.toString().endsWith("\r\n\r\n")) {
-            head.append((char) in.read());
-          }
-          String key = head.toString().lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
+          String key = RawHeads.read(in).lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
               .findFirst().orElseThrow().split(":", 2)[1].trim();
           OutputStream out = socket.getOutputStream();
           out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -199,12 +195,9 @@ class WebSocketLifecycleTest {
     Thread thread = new Thread(() -> {
       try (Socket socket = server.accept()) {
         InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-          head.append((char) in.read());
-        }
+        String head = RawHeads.read(in);
         OutputStream out = socket.getOutputStream();
-        out.write(answer.apply(head.toString()));
+        out.write(answer.apply(head));
         out.flush();
         in.read(); // until the gateway hangs up
       } catch (Exception ignored) {
