@@ -3,7 +3,7 @@
 replicas reading their routes from etcd, backends registered in etcd under leases, a JWKS server)
 under steady load, faults injected one at a time, every response recorded, a Markdown report and a
 PNG written at the end. Started by run.sh; see loadtest/chaos/README.md."""
-import argparse, base64, concurrent.futures as cf, http.client, json, os, platform, re, shutil, signal
+import argparse, base64, concurrent.futures as cf, http.client, json, os, platform, random, re, shutil, signal
 import socket, subprocess, sys, tempfile, threading, time, urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,10 +39,35 @@ def replica_jvm(soak):
     return jvm
 
 
+def ephemeral_low():
+    try:
+        with open('/proc/sys/net/ipv4/ip_local_port_range') as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+_GIVEN = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
+    """A loopback port free now and below the kernel's ephemeral range. Every port is chosen before
+    the processes start, one after another over seconds: a port from the ephemeral range (what
+    binding port 0 gives) can meanwhile become the local end of some process's outgoing connection
+    (a gateway's to etcd), and the backend meant for it then fails with "address already in use"."""
+    low = ephemeral_low()
+    for _ in range(1000):
+        port = random.randrange(10000, max(10001, low))
+        if port in _GIVEN:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(('127.0.0.1', port))
+            except OSError:
+                continue
+        _GIVEN.add(port)
+        return port
+    raise RuntimeError('no free loopback port below the ephemeral range')
 
 
 def log(msg):
